@@ -1,0 +1,141 @@
+#include "agents/commands.hpp"
+
+#include <fmt/core.h>
+#include <sys/resource.h>
+
+#include <chrono>
+
+#include "agents/economy.hpp"
+#include "agents/scenario.hpp"
+#include "engine/failure.hpp"
+#include "engine/io/csv.hpp"
+#include "engine/io/manifest.hpp"
+#include "engine/io/run_folder.hpp"
+#include "engine/progress.hpp"
+#include "version.hpp"
+
+namespace megacycle {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Peak resident memory of this process, MiB.
+double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+Manifest make_manifest(const LoadedScenario& loaded, const RunOptions& options, int ranks) {
+  Manifest m;
+  m.set_program_version(kVersion);
+  m.set_git_commit(kGitCommit);
+  for (const auto& arg : options.command_line) m.add_command_line(arg);
+  m.set_scenario_file(loaded.file);
+  m.set_scenario_file_text(loaded.file_text);
+  for (const auto& o : loaded.overrides) m.add_overrides(o);
+  m.set_scenario_effective_text(loaded.effective_text);
+  m.set_scenario_sha256(io::sha256_hex(loaded.effective_text));
+  m.set_seed(loaded.scenario.seed());
+  m.set_replicate(0);
+  m.set_ranks(ranks);
+  m.set_host(io::host_name());
+  m.set_start_time_utc(io::utc_now_iso8601());
+  m.set_quarters(loaded.scenario.quarters());
+  m.set_complete(false);
+  return m;
+}
+
+}  // namespace
+
+int validate_command(Comm& comm, const ScenarioOptions& options) {
+  LoadedScenario loaded;
+  agreed(comm, [&] { loaded = load_scenario(options.file, options.overrides, options.seed); });
+  if (comm.rank() == 0)
+    fmt::print("{}: valid ({} quarters from {}Q{}, {} enterprises, {} sectors)\n", options.file,
+               loaded.scenario.quarters(), loaded.scenario.start_year(), loaded.scenario.start_quarter(),
+               loaded.scenario.enterprises().population(), loaded.scenario.enterprises().sector_size());
+  return 0;
+}
+
+int run_command(Comm& comm, const RunOptions& options) {
+  const auto start = Clock::now();
+  const bool root = comm.rank() == 0;
+  LoadedScenario loaded;
+  std::optional<io::RunFolder> folder;
+  agreed(comm, [&] {
+    loaded = load_scenario(options.scenario.file, options.scenario.overrides, options.scenario.seed);
+    folder.emplace(options.out, options.overwrite, root);
+  });
+  Manifest manifest = make_manifest(loaded, options, comm.size());
+
+  Economy economy(comm, loaded.scenario, 0);
+  std::optional<io::CsvWriter> quarterly;
+  if (root) quarterly.emplace(folder->file("quarterly.csv"), economy.quarterly_header());
+  Progress progress(root && !options.quiet, economy.quarters(), economy.agents());
+  for (int t = 0; t < economy.quarters(); ++t) {
+    economy.run_quarter(t);
+    if (root) quarterly->row(economy.quarterly_row());
+    progress.quarter_done(t, economy.period(t).c_str());
+  }
+
+  if (root) {
+    quarterly->close();
+    const double wall = seconds_since(start);
+    const double updates = static_cast<double>(economy.agents()) * economy.quarters();
+    manifest.set_wall_seconds(wall);
+    manifest.set_agent_updates_per_second(updates / wall);
+    manifest.set_agent_updates_per_second_per_rank(updates / wall / comm.size());
+    for (const auto& [phase, seconds] : economy.phases().seconds()) (*manifest.mutable_phase_seconds())[phase] = seconds;
+    manifest.add_outputs("quarterly.csv");
+    manifest.set_complete(true);
+    io::write_manifest(folder->file("manifest.json"), manifest);
+    folder->commit();
+    if (!options.quiet)
+      fmt::print(stderr, "[megacycle] done in {:.1f}s: results in {}/ (quarterly.csv, manifest.json)\n", wall,
+                 options.out);
+  }
+  comm.barrier();  // nobody reports success before rank 0 has moved the folder into place
+  return 0;
+}
+
+int bench_command(Comm& comm, const BenchOptions& options) {
+  LoadedScenario loaded;
+  agreed(comm, [&] {
+    std::vector<std::string> overrides = options.scenario.overrides;
+    overrides.push_back(fmt::format("enterprises.population={}", options.enterprises));
+    overrides.push_back(fmt::format("quarters={}", options.quarters));
+    loaded = load_scenario(options.scenario.file, overrides, options.scenario.seed);
+  });
+
+  const auto setup_start = Clock::now();
+  Economy economy(comm, loaded.scenario, 0);
+  const double setup = seconds_since(setup_start);
+  const auto start = Clock::now();
+  for (int t = 0; t < economy.quarters(); ++t) economy.run_quarter(t);
+  const double wall = comm.max(seconds_since(start));
+  const double rss = comm.max(peak_rss_mib());
+
+  if (comm.rank() == 0) {
+    const double updates = static_cast<double>(economy.agents()) * economy.quarters();
+    const auto& pop = economy.enterprises();
+    fmt::print("bench: {} enterprises x {} quarters on {} rank(s), network degree {}\n", economy.agents(),
+               economy.quarters(), comm.size(), loaded.scenario.enterprises().network().degree());
+    fmt::print("  set-up             {:10.2f} s\n", setup);
+    fmt::print("  quarters           {:10.2f} s\n", wall);
+    fmt::print("  updates/s per core {:10.2f} M\n", updates / wall / comm.size() / 1e6);
+    fmt::print("  bytes per agent    {:10.1f}   (state {:.1f}, network {:.1f}, peer view rest; rank 0)\n",
+               pop.bytes_per_agent(), pop.state().bytes_per_agent(),
+               pop.network().bytes_per_agent());
+    fmt::print("  peak RSS per rank  {:10.1f} MiB (largest rank)\n", rss);
+    for (const auto& [phase, seconds] : economy.phases().seconds())
+      fmt::print("  phase {:<22} {:5.1f}%\n", phase, 100.0 * seconds / wall);
+  }
+  return 0;
+}
+
+}  // namespace megacycle

@@ -1,0 +1,53 @@
+#pragma once
+// The economy of one run: its populations, the exogenous environment and the phases of a quarter
+// (docs/ODD.md, "Process overview and scheduling"). Everything here is computed identically on every
+// rank except the agent loops, which each rank runs over the agents it owns.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "agents/enterprise.hpp"
+#include "engine/comm.hpp"
+#include "engine/io/csv.hpp"
+#include "engine/piecewise.hpp"
+#include "engine/schedule.hpp"
+#include "scenario.pb.h"
+
+namespace megacycle {
+
+class Economy {
+ public:
+  // Collective: every rank constructs its Economy together.
+  Economy(Comm& comm, const Scenario& scenario, std::uint32_t replicate);
+
+  // Runs the phases of quarter t (0-based). Collective.
+  void run_quarter(int t);
+  int quarters() const { return scenario_.quarters(); }
+  // Calendar label of quarter t, e.g. "2026Q3".
+  std::string period(int t) const;
+  // Agents updated per quarter, all ranks together.
+  std::uint64_t agents() const;
+
+  // quarterly.csv: header, and the row of the quarter last run (docs/outputs.md names every column).
+  std::vector<std::string> quarterly_header() const;
+  std::vector<io::CsvWriter::Cell> quarterly_row() const;
+
+  const PhaseList& phases() const { return phases_; }
+  const EnterprisePopulation& enterprises() const { return enterprises_; }
+  EnterprisePopulation& enterprises() { return enterprises_; }
+  const EnterpriseAggregates& enterprise_totals() const { return totals_; }
+
+ private:
+  EnterpriseConditions conditions(int t) const;
+
+  Comm& comm_;
+  const Scenario& scenario_;
+  PiecewiseLinear compute_price_, capability_, efficiency_;
+  EnterprisePopulation enterprises_;
+  EnterpriseAggregates totals_;  // after the last quarter run (before quarter 0: the initial state)
+  EnterpriseConditions current_;
+  int last_quarter_ = -1;
+  PhaseList phases_;
+};
+
+}  // namespace megacycle

@@ -1,0 +1,265 @@
+#include "agents/enterprise.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+#include "agents/streams.hpp"
+
+namespace megacycle {
+namespace {
+
+// Layout of one row of block sums. Sector columns come last because their number varies.
+enum Column : std::size_t {
+  kStageFirms = 0,                                 // + stage
+  kClassFirms = kStageFirms + kStageCount,         // + size class
+  kClassAdopters = kClassFirms + kSizeClassCount,  // + size class
+  kNewPilots = kClassAdopters + kSizeClassCount,
+  kNewProduction,
+  kChurnedFromPilot,
+  kChurnedFromProduction,
+  kComputeDemand,
+  kProductionRoi,
+  kSectorFirms,  // + sector, then adopters + sector
+};
+
+bool is_adopter(Stage s) { return s == Stage::pilot || s == Stage::production; }
+
+std::size_t sector_count(const Scenario& s) { return std::max(1, s.enterprises().sector_size()); }
+
+}  // namespace
+
+int size_class_of(double employees) {
+  if (employees < 10) return 0;
+  if (employees < 50) return 1;
+  if (employees < 250) return 2;
+  return 3;
+}
+
+void EnterpriseState::resize(std::size_t n) {
+  sector.resize(n);
+  size_class.resize(n);
+  employees.resize(n);
+  innovativeness.resize(n);
+  productivity.resize(n);
+  weight.resize(n);
+  stage.resize(n, Stage::none);
+  quarters_in_stage.resize(n, 0);
+  low_roi_quarters.resize(n, 0);
+  compute_demand.resize(n, 0.0f);
+}
+
+double EnterpriseState::bytes_per_agent() const {
+  if (stage.empty()) return 0.0;
+  const std::size_t bytes = sector.capacity() + size_class.capacity() + stage.capacity() +
+                            quarters_in_stage.capacity() + low_roi_quarters.capacity() +
+                            sizeof(float) * (employees.capacity() + innovativeness.capacity() +
+                                             productivity.capacity() + weight.capacity() +
+                                             compute_demand.capacity());
+  return static_cast<double>(bytes) / static_cast<double>(stage.size());
+}
+
+double EnterpriseAggregates::firms() const {
+  double total = 0;
+  for (double f : firms_by_stage) total += f;
+  return total;
+}
+
+EnterprisePopulation::EnterprisePopulation(Comm& comm, const Scenario& scenario, std::uint32_t replicate)
+    : scenario_(scenario),
+      key_{scenario.seed(), replicate, kPopulationEnterprises, 0},
+      partition_(static_cast<std::uint64_t>(scenario.enterprises().population()), comm.size(), comm.rank()),
+      network_(comm, partition_, scenario.enterprises().network().degree(),
+               scenario.enterprises().network().rewiring_probability(),
+               StreamKey{scenario.seed(), replicate, kPopulationEnterprises, kPurposeNetwork}),
+      peer_view_(network_.view_size(), 0),
+      sums_(partition_, kSectorFirms + 2 * sector_count(scenario)),
+      block_shift_(std::countr_zero(partition_.block_size())) {
+  state_.resize(partition_.local_count());
+  draw_traits();
+  draw_initial_stages(comm);
+  exchange_peers(comm);
+}
+
+void EnterprisePopulation::draw_traits() {
+  const auto& e = scenario_.enterprises();
+  const auto& a = e.adoption();
+  // Sector by inverse CDF of the normalised firm shares.
+  std::vector<double> cumulative;
+  double total_share = 0;
+  for (const auto& s : e.sector()) cumulative.push_back(total_share += s.firm_share());
+  // Truncated Pareto sizes drawn with the sampling exponent; weights correct for it (see ODD.md).
+  const double lo = e.min_employees(), hi = e.max_employees();
+  const double alpha = e.size_zipf_exponent(), alpha_s = e.size_sampling_exponent();
+  const double tail_s = 1.0 - std::pow(lo / hi, alpha_s), tail = 1.0 - std::pow(lo / hi, alpha);
+  const double base_weight = e.represented_firms() / static_cast<double>(e.population());
+  const double sigma_innov = a.innovativeness_log_sd();
+
+  StreamKey key = key_;
+  key.purpose = kPurposeTraits;
+  for (std::size_t i = 0; i < state_.size(); ++i) {
+    Stream rng(key, partition_.begin() + i, 0);
+    std::size_t s = 0;
+    if (!cumulative.empty()) {
+      const double u = rng.uniform() * total_share;
+      s = static_cast<std::size_t>(std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());
+      s = std::min(s, cumulative.size() - 1);
+    }
+    const double size = lo * std::pow(1.0 - rng.uniform() * tail_s, -1.0 / alpha_s);
+    const double density_ratio = (alpha / tail) / (alpha_s / tail_s) * std::pow(size / lo, alpha_s - alpha);
+    const double innov = std::pow(size / a.reference_employees(), a.innovativeness_size_elasticity()) *
+                         std::exp(sigma_innov * rng.normal() - 0.5 * sigma_innov * sigma_innov);
+    const double log_mean = e.sector_size() ? e.sector(static_cast<int>(s)).productivity_log_mean() : Sector().productivity_log_mean();
+    const double log_sd = e.sector_size() ? e.sector(static_cast<int>(s)).productivity_log_sd() : Sector().productivity_log_sd();
+    state_.sector[i] = static_cast<std::uint8_t>(s);
+    state_.employees[i] = static_cast<float>(size);
+    state_.size_class[i] = static_cast<std::uint8_t>(size_class_of(size));
+    state_.weight[i] = static_cast<float>(base_weight * density_ratio);
+    state_.innovativeness[i] = static_cast<float>(innov);
+    state_.productivity[i] = static_cast<float>(std::exp(log_mean + log_sd * rng.normal()));
+  }
+}
+
+void EnterprisePopulation::draw_initial_stages(Comm& comm) {
+  const auto& a = scenario_.enterprises().adoption();
+  // Adopt with probability proportional to innovativeness, scaled so the weighted share hits the target.
+  BlockSums mean_innov(partition_, 2);
+  for (std::size_t i = 0; i < state_.size(); ++i) {
+    auto row = mean_innov.row(i >> block_shift_);
+    row[0] += double{state_.weight[i]} * state_.innovativeness[i];
+    row[1] += state_.weight[i];
+  }
+  const auto totals = mean_innov.combine(comm);
+  const double scale = totals[0] > 0 ? a.initial_adoption_share() * totals[1] / totals[0] : 0.0;
+  const int pilot_quarters = scenario_.enterprises().stages().pilot_quarters();
+
+  StreamKey key = key_;
+  key.purpose = kPurposeInitialStage;
+  for (std::size_t i = 0; i < state_.size(); ++i) {
+    Stream rng(key, partition_.begin() + i, 0);
+    if (rng.uniform() >= scale * state_.innovativeness[i]) continue;
+    if (rng.uniform() < a.initial_production_share()) {
+      state_.stage[i] = Stage::production;
+    } else {
+      state_.stage[i] = Stage::pilot;
+      state_.quarters_in_stage[i] = static_cast<std::uint8_t>(rng.below(static_cast<std::uint64_t>(pilot_quarters)));
+    }
+  }
+  sums_.clear();
+  for (std::size_t i = 0; i < state_.size(); ++i) tally(i, 0.0);
+}
+
+void EnterprisePopulation::tally(std::size_t i, double roi_factor) {
+  auto row = sums_.row(i >> block_shift_);
+  const double w = state_.weight[i];
+  const Stage s = state_.stage[i];
+  const std::size_t sectors = sector_count(scenario_);
+  row[kStageFirms + static_cast<std::size_t>(s)] += w;
+  row[kClassFirms + state_.size_class[i]] += w;
+  row[kSectorFirms + state_.sector[i]] += w;
+  if (is_adopter(s)) {
+    row[kClassAdopters + state_.size_class[i]] += w;
+    row[kSectorFirms + sectors + state_.sector[i]] += w;
+    row[kComputeDemand] += w * state_.compute_demand[i];
+    if (s == Stage::production) row[kProductionRoi] += w * state_.productivity[i] * roi_factor;
+  }
+}
+
+void EnterprisePopulation::step(int quarter, const EnterpriseConditions& c) {
+  const auto& e = scenario_.enterprises();
+  const double p = e.adoption().bass_p_per_year() / 4.0;
+  const double readoption = e.adoption().readoption_factor();
+  const int pilot_quarters = e.stages().pilot_quarters();
+  const double hurdle = e.stages().production_roi_hurdle();
+  const double pilot_churn = e.stages().pilot_churn_probability();
+  const int patience = e.stages().disappointment_quarters();
+  const double pilot_intensity = e.usage().pilot_intensity();
+  const double revenue_per_employee = e.revenue_per_employee_usd_m();
+  std::vector<double> exposure(sector_count(scenario_), Sector().ai_exposure());
+  for (int s = 0; s < e.sector_size(); ++s) exposure[static_cast<std::size_t>(s)] = e.sector(s).ai_exposure();
+
+  StreamKey key = key_;
+  key.purpose = kPurposeQuarter;
+  const auto t = static_cast<std::uint64_t>(quarter);
+  auto& st = state_;
+  sums_.clear();
+  auto wants_peers = [&](std::size_t i) {
+    return st.stage[i] == Stage::none || (st.stage[i] == Stage::churned && readoption > 0);
+  };
+  network_.for_each_peer_sum<std::uint8_t>(peer_view_, wants_peers, [&](std::size_t i, int adopting_peers) {
+    const Stage from = st.stage[i];
+    Stage to = from;
+    const auto advance = [&] { st.quarters_in_stage[i] = static_cast<std::uint8_t>(std::min(st.quarters_in_stage[i] + 1, 255)); };
+    const double roi = st.productivity[i] * c.roi_factor;
+    if (from == Stage::none || from == Stage::churned) {
+      const double factor = from == Stage::none ? 1.0 : readoption;
+      const double hazard = factor * c.hazard_price_term *
+                            (p * st.innovativeness[i] + c.imitation[st.sector[i]] + c.peer_coefficient * adopting_peers);
+      if (factor > 0 && Stream(key, partition_.begin() + i, t).uniform() < hazard) to = Stage::pilot;
+    } else if (from == Stage::pilot) {
+      advance();
+      if (st.quarters_in_stage[i] >= pilot_quarters) {
+        if (roi >= hurdle) {
+          to = Stage::production;
+        } else if (Stream(key, partition_.begin() + i, t).uniform() < pilot_churn) {
+          to = Stage::churned;
+        }
+      }
+    } else {
+      advance();
+      st.low_roi_quarters[i] = roi < 1.0 ? static_cast<std::uint8_t>(std::min(st.low_roi_quarters[i] + 1, 255)) : 0;
+      if (st.low_roi_quarters[i] >= patience) to = Stage::churned;
+    }
+    if (to != from) {
+      st.stage[i] = to;
+      st.quarters_in_stage[i] = 0;
+      st.low_roi_quarters[i] = 0;
+      count_transition(i, from, to);
+    }
+    const double intensity = to == Stage::production ? 1.0 : to == Stage::pilot ? pilot_intensity : 0.0;
+    st.compute_demand[i] = static_cast<float>(st.employees[i] * revenue_per_employee * exposure[st.sector[i]] *
+                                              c.usage_per_usd_m * intensity);
+    tally(i, c.roi_factor);
+  });
+}
+
+void EnterprisePopulation::count_transition(std::size_t i, Stage from, Stage to) {
+  auto row = sums_.row(i >> block_shift_);
+  const double w = state_.weight[i];
+  if (to == Stage::pilot) row[kNewPilots] += w;
+  if (to == Stage::production) row[kNewProduction] += w;
+  if (to == Stage::churned) row[from == Stage::pilot ? kChurnedFromPilot : kChurnedFromProduction] += w;
+}
+
+void EnterprisePopulation::exchange_peers(Comm& comm) {
+  const std::size_t offset = network_.owned_offset();
+  for (std::size_t i = 0; i < state_.size(); ++i) peer_view_[offset + i] = is_adopter(state_.stage[i]) ? 1 : 0;
+  std::span<std::uint8_t> view(peer_view_);
+  network_.ghosts().exchange<std::uint8_t>(comm, view.subspan(offset, state_.size()), view);
+}
+
+EnterpriseAggregates EnterprisePopulation::aggregate(Comm& comm) {
+  const auto total = sums_.combine(comm);
+  const std::size_t sectors = sector_count(scenario_);
+  EnterpriseAggregates out;
+  std::copy_n(&total[kStageFirms], kStageCount, out.firms_by_stage);
+  std::copy_n(&total[kClassFirms], kSizeClassCount, out.firms_by_class);
+  std::copy_n(&total[kClassAdopters], kSizeClassCount, out.adopters_by_class);
+  out.new_pilots = total[kNewPilots];
+  out.new_production = total[kNewProduction];
+  out.churned_from_pilot = total[kChurnedFromPilot];
+  out.churned_from_production = total[kChurnedFromProduction];
+  out.compute_demand_units = total[kComputeDemand];
+  out.production_roi_weighted = total[kProductionRoi];
+  out.firms_by_sector.assign(total.begin() + kSectorFirms, total.begin() + kSectorFirms + static_cast<long>(sectors));
+  out.adopters_by_sector.assign(total.begin() + kSectorFirms + static_cast<long>(sectors), total.end());
+  return out;
+}
+
+double EnterprisePopulation::bytes_per_agent() const {
+  if (state_.size() == 0) return 0.0;
+  return state_.bytes_per_agent() + network_.bytes_per_agent() +
+         static_cast<double>(peer_view_.capacity()) / static_cast<double>(state_.size());
+}
+
+}  // namespace megacycle

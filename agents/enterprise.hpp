@@ -1,0 +1,116 @@
+#pragma once
+// Enterprise customers adopting AI services (docs/ODD.md, "Enterprises"). State is structure-of-arrays
+// over the agents this rank owns, indexed by local index i = global id - partition.begin(). Behaviour
+// is the functions of EnterprisePopulation; nothing per agent lives on the heap.
+#include <cereal/cereal.hpp>
+#include <cereal/types/vector.hpp>
+#include <cstdint>
+#include <vector>
+
+#include "engine/comm.hpp"
+#include "engine/partition.hpp"
+#include "engine/reduce.hpp"
+#include "engine/ring_network.hpp"
+#include "engine/rng.hpp"
+#include "scenario.pb.h"
+
+namespace megacycle {
+
+enum class Stage : std::uint8_t { none = 0, pilot = 1, production = 2, churned = 3 };
+inline constexpr int kStageCount = 4;
+inline constexpr const char* kStageNames[kStageCount] = {"none", "pilot", "production", "churned"};
+
+// Size classes by employees (EU/OECD convention): micro < 10, small < 50, medium < 250, large >= 250.
+inline constexpr int kSizeClassCount = 4;
+inline constexpr const char* kSizeClassNames[kSizeClassCount] = {"micro", "small", "medium", "large"};
+int size_class_of(double employees);
+
+// Per-agent state. Fixed traits are drawn once at set-up; the rest changes quarter by quarter.
+struct EnterpriseState {
+  // Fixed
+  std::vector<std::uint8_t> sector;      // index into scenario sectors
+  std::vector<std::uint8_t> size_class;  // derived from employees, kept for the aggregation loop
+  std::vector<float> employees;          // firm size
+  std::vector<float> innovativeness;     // multiplier on the Bass p
+  std::vector<float> productivity;       // gamma: ROI at reference conditions
+  std::vector<float> weight;             // real firms this agent represents
+  // Changing
+  std::vector<Stage> stage;
+  std::vector<std::uint8_t> quarters_in_stage;  // saturates at 255
+  std::vector<std::uint8_t> low_roi_quarters;   // consecutive production quarters with ROI < 1
+  std::vector<float> compute_demand;            // H100-equivalent units demanded this quarter
+
+  void resize(std::size_t n);
+  std::size_t size() const { return stage.size(); }
+  // Bytes of state per agent (vector capacities).
+  double bytes_per_agent() const;
+
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t /*version*/) {
+    ar(sector, size_class, employees, innovativeness, productivity, weight, stage, quarters_in_stage,
+       low_roi_quarters, compute_demand);
+  }
+};
+
+// Conditions of one quarter that every enterprise sees (the same on every rank).
+struct EnterpriseConditions {
+  double compute_price = 0;        // USD per unit-hour
+  double hazard_price_term = 1;    // (P / P_ref)^(-epsilon_a)
+  double usage_per_usd_m = 0;      // kappa_t * (P / P_ref)^(-epsilon): units per USD million exposed revenue
+  double roi_factor = 1;           // realised ROI = productivity * roi_factor
+  std::vector<double> imitation;   // per sector: q * (1 - omega) * sector adoption share, last quarter
+  double peer_coefficient = 0;     // q * omega / k: added hazard per adopting peer
+};
+
+// Weighted totals over all enterprises, identical on every rank.
+struct EnterpriseAggregates {
+  double firms_by_stage[kStageCount] = {};
+  double firms_by_class[kSizeClassCount] = {};
+  double adopters_by_class[kSizeClassCount] = {};
+  std::vector<double> firms_by_sector, adopters_by_sector;
+  double new_pilots = 0, new_production = 0, churned_from_pilot = 0, churned_from_production = 0;
+  double compute_demand_units = 0;
+  double production_roi_weighted = 0;  // sum of weight * ROI over production adopters
+
+  double firms() const;
+  double adopters() const { return firms_by_stage[1] + firms_by_stage[2]; }
+};
+
+class EnterprisePopulation {
+ public:
+  // Draws traits and the initial stages; builds the peer network (collective: all ranks call it).
+  EnterprisePopulation(Comm& comm, const Scenario& scenario, std::uint32_t replicate);
+
+  // Adoption, pilot/production decisions, churn and compute demand for quarter t, reading last quarter's
+  // peer flags and `conditions`. Synchronous: every agent sees the same previous state.
+  void step(int quarter, const EnterpriseConditions& conditions);
+  // Publishes this quarter's adoption flags to the peer view and exchanges ghosts.
+  void exchange_peers(Comm& comm);
+  // Totals over all ranks of the state after the last step() (or the initial state). Collective.
+  EnterpriseAggregates aggregate(Comm& comm);
+
+  const Partition& partition() const { return partition_; }
+  const EnterpriseState& state() const { return state_; }
+  const RingNetwork& network() const { return network_; }
+  double bytes_per_agent() const;
+
+ private:
+  void draw_traits();
+  void draw_initial_stages(Comm& comm);
+  void count_transition(std::size_t i, Stage from, Stage to);
+  // Adds agent i's current state to its block's row of sums_.
+  void tally(std::size_t i, double roi_factor);
+
+  const Scenario& scenario_;
+  StreamKey key_;
+  Partition partition_;
+  EnterpriseState state_;
+  RingNetwork network_;
+  std::vector<std::uint8_t> peer_view_;  // 1 = adopter (pilot or production), laid out by network_
+  BlockSums sums_;
+  int block_shift_;  // local index >> block_shift_ = local block (blocks are powers of two, aligned)
+};
+
+}  // namespace megacycle
+
+CEREAL_CLASS_VERSION(megacycle::EnterpriseState, 1);

@@ -1,0 +1,75 @@
+// megacycle: the command-line program. See README.md for the commands and docs/ for the model.
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "agents/commands.hpp"
+#include "engine/comm_mpi.hpp"
+#include "engine/failure.hpp"
+#include "version.hpp"
+
+namespace {
+
+void add_scenario_options(CLI::App& cmd, megacycle::ScenarioOptions& o, bool file_required) {
+  auto* file = cmd.add_option("scenario", o.file, "Scenario file (protobuf text format, see proto/scenario.proto)");
+  if (file_required) file->required();
+  cmd.add_option("--set", o.overrides, "Override a scenario field: path=value, e.g. enterprises.population=1000000 "
+                                       "or enterprises.sector[2].ai_exposure=0.7 (repeatable)")
+      ->allow_extra_args(false)
+      ->take_last()
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd.add_option("--seed", o.seed, "Master seed (overrides the scenario's seed)");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  megacycle::MpiSession mpi(argc, argv);
+  megacycle::Comm& comm = mpi.world();
+
+  CLI::App app{"megacycle: a distributed agent-based model of the AI investment cycle"};
+  app.set_version_flag("--version", fmt::format("megacycle {} ({})", megacycle::kVersion, megacycle::kGitCommit));
+  app.require_subcommand(1);
+
+  megacycle::ScenarioOptions validate;
+  auto* validate_cmd = app.add_subcommand("validate", "Check a scenario file (and overrides) without running it");
+  add_scenario_options(*validate_cmd, validate, true);
+
+  megacycle::RunOptions run;
+  run.command_line.assign(argv, argv + argc);
+  auto* run_cmd = app.add_subcommand("run", "Run a scenario and write its results into a folder");
+  add_scenario_options(*run_cmd, run.scenario, true);
+  run_cmd->add_option("--out", run.out, "Output folder (must not exist unless --overwrite)")->required();
+  run_cmd->add_flag("--overwrite", run.overwrite, "Replace an existing output folder");
+  run_cmd->add_flag("--quiet", run.quiet, "No progress lines on stderr");
+
+  megacycle::BenchOptions bench;
+  auto* bench_cmd = app.add_subcommand("bench", "Measure enterprise-updates per second per core and bytes per agent");
+  add_scenario_options(*bench_cmd, bench.scenario, false);
+  bench_cmd->add_option("--enterprises", bench.enterprises, "Enterprises to simulate")->capture_default_str();
+  bench_cmd->add_option("--quarters", bench.quarters, "Quarters to simulate")->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (comm.rank() == 0) return app.exit(e);
+    return e.get_exit_code();
+  }
+
+  try {
+    if (*validate_cmd) return megacycle::validate_command(comm, validate);
+    if (*run_cmd) return megacycle::run_command(comm, run);
+    return megacycle::bench_command(comm, bench);
+  } catch (const megacycle::AgreedFailure& e) {
+    if (e.report()) fmt::print(stderr, "megacycle: error: {}\n", e.what());
+    return e.exit_code();
+  } catch (const std::exception& e) {
+    // Only this rank failed: the others may be waiting in a collective, so end the job.
+    if (comm.size() > 1) {
+      fmt::print(stderr, "megacycle: error on rank {}: {}\n", comm.rank(), e.what());
+      std::fflush(stderr);
+      comm.abort(megacycle::exit_code_of(e));
+    }
+    fmt::print(stderr, "megacycle: error: {}\n", e.what());
+    return megacycle::exit_code_of(e);
+  }
+}

@@ -1,0 +1,26 @@
+#pragma once
+// Loading a scenario: text file -> overrides -> range checks from the schema -> the model's own
+// consistency checks. Whatever passes is trusted by the runtime; whatever fails is reported in one
+// InputError with file:line:column (or the --set that caused it) for every problem.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario.pb.h"
+
+namespace megacycle {
+
+struct LoadedScenario {
+  Scenario scenario;
+  std::string file;                    // path as given
+  std::string file_text;               // the file's bytes
+  std::vector<std::string> overrides;  // --set assignments, in order
+  std::string effective_text;          // the scenario after overrides, canonical text format
+};
+
+// An empty `file` starts from the schema's defaults (used by the benchmark).
+LoadedScenario load_scenario(const std::string& file, const std::vector<std::string>& overrides,
+                             std::optional<std::uint64_t> seed);
+
+}  // namespace megacycle

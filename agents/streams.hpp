@@ -1,0 +1,15 @@
+#pragma once
+// Names of the random streams of the economy: (population, purpose) pairs of engine/rng.hpp's StreamKey.
+// Add a new purpose for every new kind of draw, never reuse one: that keeps old draws unchanged.
+#include <cstdint>
+
+namespace megacycle {
+
+inline constexpr std::uint16_t kPopulationEnterprises = 1;
+
+inline constexpr std::uint16_t kPurposeTraits = 1;        // sector, size, innovativeness, productivity
+inline constexpr std::uint16_t kPurposeInitialStage = 2;  // adopter or not at the start
+inline constexpr std::uint16_t kPurposeNetwork = 3;       // Watts-Strogatz rewiring
+inline constexpr std::uint16_t kPurposeQuarter = 4;       // the quarter's adoption or churn draw
+
+}  // namespace megacycle

@@ -1,0 +1,76 @@
+// The one file that talks to MPI. Variable-size exchanges go through the C API on the Boost
+// communicator's handle, because Boost.MPI's collectives serialise element by element.
+#include <boost/mpi.hpp>
+#include <numeric>
+
+#include "engine/comm_mpi.hpp"
+#include "engine/error.hpp"
+
+namespace megacycle {
+namespace {
+
+void check(int rc, const char* what) {
+  if (rc != MPI_SUCCESS) throw Error(std::string("MPI call failed: ") + what);
+}
+
+std::vector<int> displacements(const std::vector<int>& counts) {
+  std::vector<int> displ(counts.size(), 0);
+  if (!counts.empty()) std::exclusive_scan(counts.begin(), counts.end(), displ.begin(), 0);
+  return displ;
+}
+
+class MpiComm final : public Comm {
+ public:
+  int rank() const override { return world_.rank(); }
+  int size() const override { return world_.size(); }
+
+  void alltoallv_bytes(std::span<const std::byte> send, std::span<const int> send_counts,
+                       std::vector<std::byte>& recv, std::vector<int>& recv_counts) override {
+    const auto n = static_cast<std::size_t>(size());
+    std::vector<int> scounts(send_counts.begin(), send_counts.end());
+    recv_counts.assign(n, 0);
+    check(MPI_Alltoall(scounts.data(), 1, MPI_INT, recv_counts.data(), 1, MPI_INT, world_), "MPI_Alltoall");
+    const auto sdispl = displacements(scounts);
+    const auto rdispl = displacements(recv_counts);
+    recv.resize(static_cast<std::size_t>(std::accumulate(recv_counts.begin(), recv_counts.end(), 0L)));
+    check(MPI_Alltoallv(send.data(), scounts.data(), sdispl.data(), MPI_BYTE, recv.data(), recv_counts.data(),
+                        rdispl.data(), MPI_BYTE, world_),
+          "MPI_Alltoallv");
+  }
+
+  void allgatherv_bytes(std::span<const std::byte> send, std::vector<std::byte>& recv) override {
+    int mine = static_cast<int>(send.size());
+    std::vector<int> counts(static_cast<std::size_t>(size()), 0);
+    check(MPI_Allgather(&mine, 1, MPI_INT, counts.data(), 1, MPI_INT, world_), "MPI_Allgather");
+    const auto displ = displacements(counts);
+    recv.resize(static_cast<std::size_t>(std::accumulate(counts.begin(), counts.end(), 0L)));
+    check(MPI_Allgatherv(send.data(), mine, MPI_BYTE, recv.data(), counts.data(), displ.data(), MPI_BYTE, world_),
+          "MPI_Allgatherv");
+  }
+
+  bool any(bool flag) override { return boost::mpi::all_reduce(world_, flag, std::logical_or<bool>()); }
+  double max(double value) override { return boost::mpi::all_reduce(world_, value, boost::mpi::maximum<double>()); }
+  void barrier() override { world_.barrier(); }
+  [[noreturn]] void abort(int exit_code) override {
+    world_.abort(exit_code);
+    std::abort();  // MPI_Abort does not return; this keeps [[noreturn]] honest.
+  }
+
+ private:
+  boost::mpi::communicator world_;
+};
+
+}  // namespace
+
+struct MpiSession::Impl {
+  // Threads are not used; funneled is enough and cheapest.
+  boost::mpi::environment env;
+  MpiComm comm;
+  Impl(int& argc, char**& argv) : env(argc, argv, boost::mpi::threading::single, true) {}
+};
+
+MpiSession::MpiSession(int& argc, char**& argv) : impl_(std::make_unique<Impl>(argc, argv)) {}
+MpiSession::~MpiSession() = default;
+Comm& MpiSession::world() { return impl_->comm; }
+
+}  // namespace megacycle

@@ -1,0 +1,26 @@
+#pragma once
+// Progress on stderr for long runs (rank 0 only): quarter, percent, agent-updates per second, time left.
+// Throttled to about one line a second so logs of big runs stay short; the last quarter always prints.
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+
+namespace megacycle {
+
+class Progress {
+ public:
+  Progress(bool enabled, int total_quarters, std::uint64_t agents_per_quarter, std::FILE* out = stderr);
+  // Call after quarter `q` (0-based) has finished; `label` is its calendar name, e.g. "2026Q3".
+  void quarter_done(int q, const char* label);
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  bool enabled_;
+  int total_;
+  std::uint64_t agents_;
+  std::FILE* out_;
+  Clock::time_point start_;
+  Clock::time_point last_print_;
+};
+
+}  // namespace megacycle
