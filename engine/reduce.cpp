@@ -11,10 +11,13 @@ void BlockSums::clear() { std::fill(partials_.begin(), partials_.end(), 0.0); }
 
 std::vector<double> BlockSums::combine(Comm& comm) const {
   // Rows arrive in rank order, and ranks own ascending runs of blocks: the gathered rows are in block order.
-  const std::vector<double> rows = allgatherv<double>(comm, partials_);
-  std::vector<double> total(width_, 0.0);
-  for (std::size_t start = 0; start + width_ <= rows.size(); start += width_)
-    for (std::size_t k = 0; k < width_; ++k) total[k] += rows[start + k];
+  return sum_rows(allgatherv<double>(comm, partials_), width_);
+}
+
+std::vector<double> BlockSums::sum_rows(std::span<const double> rows, std::size_t width) {
+  std::vector<double> total(width, 0.0);
+  for (std::size_t start = 0; start + width <= rows.size(); start += width)
+    for (std::size_t k = 0; k < width; ++k) total[k] += rows[start + k];
   return total;
 }
 

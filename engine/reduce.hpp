@@ -25,6 +25,9 @@ class BlockSums {
   }
   // Totals over all agents on all ranks, identical everywhere.
   std::vector<double> combine(Comm& comm) const;
+  // Adds rows of `width` partial sums in the order given (block order): the one place the order is fixed.
+  static std::vector<double> sum_rows(std::span<const double> rows, std::size_t width);
+  std::span<const double> local_rows() const { return partials_; }
 
  private:
   std::size_t width_;
