@@ -27,6 +27,45 @@ bool is_adopter(Stage s) { return s == Stage::pilot || s == Stage::production; }
 
 std::size_t sector_count(const Scenario& s) { return std::max(1, s.enterprises().sector_size()); }
 
+// Adds agents' current state to their block's row of sums. Raw pointers: the agent loops write uint8_t
+// arrays, which may alias anything, so going through the vectors would reload every pointer per agent.
+struct Tally {
+  double* rows;
+  std::size_t width, sectors;
+  int block_shift;
+  const float *weight, *demand, *productivity;
+  const std::uint8_t *size_class, *sector;
+
+  Tally(BlockSums& sums, std::size_t sector_count, int shift, const EnterpriseState& st)
+      : rows(sums.row(0).data()), width(sums.width()), sectors(sector_count), block_shift(shift),
+        weight(st.weight.data()), demand(st.compute_demand.data()), productivity(st.productivity.data()),
+        size_class(st.size_class.data()), sector(st.sector.data()) {}
+
+  double* row(std::size_t i) const { return rows + (i >> block_shift) * width; }
+
+  void add(std::size_t i, Stage s, double roi_factor) const {
+    double* r = row(i);
+    const double w = weight[i];
+    r[kStageFirms + static_cast<std::size_t>(s)] += w;
+    r[kClassFirms + size_class[i]] += w;
+    r[kSectorFirms + sector[i]] += w;
+    if (is_adopter(s)) {
+      r[kClassAdopters + size_class[i]] += w;
+      r[kSectorFirms + sectors + sector[i]] += w;
+      r[kComputeDemand] += w * demand[i];
+      if (s == Stage::production) r[kProductionRoi] += w * productivity[i] * roi_factor;
+    }
+  }
+
+  void transition(std::size_t i, Stage from, Stage to) const {
+    double* r = row(i);
+    const double w = weight[i];
+    if (to == Stage::pilot) r[kNewPilots] += w;
+    if (to == Stage::production) r[kNewProduction] += w;
+    if (to == Stage::churned) r[from == Stage::pilot ? kChurnedFromPilot : kChurnedFromProduction] += w;
+  }
+};
+
 }  // namespace
 
 int size_class_of(double employees) {
@@ -72,8 +111,9 @@ EnterprisePopulation::EnterprisePopulation(Comm& comm, const Scenario& scenario,
       network_(comm, partition_, scenario.enterprises().network().degree(),
                scenario.enterprises().network().rewiring_probability(),
                StreamKey{scenario.seed(), replicate, kPopulationEnterprises, kPurposeNetwork}),
+      sectors_(sector_count(scenario)),
       peer_view_(network_.view_size(), 0),
-      sums_(partition_, kSectorFirms + 2 * sector_count(scenario)),
+      sums_(partition_, kSectorFirms + 2 * sectors_),
       block_shift_(std::countr_zero(partition_.block_size())) {
   state_.resize(partition_.local_count());
   draw_traits();
@@ -146,23 +186,9 @@ void EnterprisePopulation::draw_initial_stages(Comm& comm) {
     }
   }
   sums_.clear();
-  for (std::size_t i = 0; i < state_.size(); ++i) tally(i, 0.0);
-}
-
-void EnterprisePopulation::tally(std::size_t i, double roi_factor) {
-  auto row = sums_.row(i >> block_shift_);
-  const double w = state_.weight[i];
-  const Stage s = state_.stage[i];
-  const std::size_t sectors = sector_count(scenario_);
-  row[kStageFirms + static_cast<std::size_t>(s)] += w;
-  row[kClassFirms + state_.size_class[i]] += w;
-  row[kSectorFirms + state_.sector[i]] += w;
-  if (is_adopter(s)) {
-    row[kClassAdopters + state_.size_class[i]] += w;
-    row[kSectorFirms + sectors + state_.sector[i]] += w;
-    row[kComputeDemand] += w * state_.compute_demand[i];
-    if (s == Stage::production) row[kProductionRoi] += w * state_.productivity[i] * roi_factor;
-  }
+  if (state_.size() == 0) return;
+  const Tally tally(sums_, sectors_, block_shift_, state_);
+  for (std::size_t i = 0; i < state_.size(); ++i) tally.add(i, state_.stage[i], 0.0);
 }
 
 void EnterprisePopulation::step(int quarter, const EnterpriseConditions& c) {
@@ -175,60 +201,63 @@ void EnterprisePopulation::step(int quarter, const EnterpriseConditions& c) {
   const int patience = e.stages().disappointment_quarters();
   const double pilot_intensity = e.usage().pilot_intensity();
   const double revenue_per_employee = e.revenue_per_employee_usd_m();
-  std::vector<double> exposure(sector_count(scenario_), Sector().ai_exposure());
+  std::vector<double> exposure(sectors_, Sector().ai_exposure());
   for (int s = 0; s < e.sector_size(); ++s) exposure[static_cast<std::size_t>(s)] = e.sector(s).ai_exposure();
 
   StreamKey key = key_;
   key.purpose = kPurposeQuarter;
   const auto t = static_cast<std::uint64_t>(quarter);
-  auto& st = state_;
+  const GlobalId first_id = partition_.begin();
+  const double price_term = c.hazard_price_term, roi_factor = c.roi_factor, peer_coefficient = c.peer_coefficient;
+  const double* imitation = c.imitation.data();
   sums_.clear();
+  if (state_.size() == 0) return;
+  const Tally tally(sums_, sectors_, block_shift_, state_);
+  Stage* __restrict stage = state_.stage.data();
+  std::uint8_t* __restrict in_stage = state_.quarters_in_stage.data();
+  std::uint8_t* __restrict low_roi = state_.low_roi_quarters.data();
+  float* __restrict demand = state_.compute_demand.data();
+  const float* __restrict innovativeness = state_.innovativeness.data();
+  const float* __restrict productivity = state_.productivity.data();
+  const float* __restrict employees = state_.employees.data();
+  const std::uint8_t* __restrict sector = state_.sector.data();
+
   auto wants_peers = [&](std::size_t i) {
-    return st.stage[i] == Stage::none || (st.stage[i] == Stage::churned && readoption > 0);
+    return stage[i] == Stage::none || (stage[i] == Stage::churned && readoption > 0);
   };
   network_.for_each_peer_sum<std::uint8_t>(peer_view_, wants_peers, [&](std::size_t i, int adopting_peers) {
-    const Stage from = st.stage[i];
+    const Stage from = stage[i];
     Stage to = from;
-    const auto advance = [&] { st.quarters_in_stage[i] = static_cast<std::uint8_t>(std::min(st.quarters_in_stage[i] + 1, 255)); };
-    const double roi = st.productivity[i] * c.roi_factor;
     if (from == Stage::none || from == Stage::churned) {
       const double factor = from == Stage::none ? 1.0 : readoption;
-      const double hazard = factor * c.hazard_price_term *
-                            (p * st.innovativeness[i] + c.imitation[st.sector[i]] + c.peer_coefficient * adopting_peers);
-      if (factor > 0 && Stream(key, partition_.begin() + i, t).uniform() < hazard) to = Stage::pilot;
+      const double hazard = factor * price_term *
+                            (p * innovativeness[i] + imitation[sector[i]] + peer_coefficient * adopting_peers);
+      if (factor > 0 && Stream(key, first_id + i, t).uniform() < hazard) to = Stage::pilot;
     } else if (from == Stage::pilot) {
-      advance();
-      if (st.quarters_in_stage[i] >= pilot_quarters) {
-        if (roi >= hurdle) {
+      in_stage[i] = static_cast<std::uint8_t>(std::min(in_stage[i] + 1, 255));
+      if (in_stage[i] >= pilot_quarters) {
+        if (productivity[i] * roi_factor >= hurdle) {
           to = Stage::production;
-        } else if (Stream(key, partition_.begin() + i, t).uniform() < pilot_churn) {
+        } else if (Stream(key, first_id + i, t).uniform() < pilot_churn) {
           to = Stage::churned;
         }
       }
     } else {
-      advance();
-      st.low_roi_quarters[i] = roi < 1.0 ? static_cast<std::uint8_t>(std::min(st.low_roi_quarters[i] + 1, 255)) : 0;
-      if (st.low_roi_quarters[i] >= patience) to = Stage::churned;
+      in_stage[i] = static_cast<std::uint8_t>(std::min(in_stage[i] + 1, 255));
+      low_roi[i] = productivity[i] * roi_factor < 1.0 ? static_cast<std::uint8_t>(std::min(low_roi[i] + 1, 255)) : 0;
+      if (low_roi[i] >= patience) to = Stage::churned;
     }
     if (to != from) {
-      st.stage[i] = to;
-      st.quarters_in_stage[i] = 0;
-      st.low_roi_quarters[i] = 0;
-      count_transition(i, from, to);
+      stage[i] = to;
+      in_stage[i] = 0;
+      low_roi[i] = 0;
+      tally.transition(i, from, to);
     }
-    const double intensity = to == Stage::production ? 1.0 : to == Stage::pilot ? pilot_intensity : 0.0;
-    st.compute_demand[i] = static_cast<float>(st.employees[i] * revenue_per_employee * exposure[st.sector[i]] *
-                                              c.usage_per_usd_m * intensity);
-    tally(i, c.roi_factor);
+    demand[i] = is_adopter(to) ? static_cast<float>(employees[i] * revenue_per_employee * exposure[sector[i]] *
+                                                    c.usage_per_usd_m * (to == Stage::production ? 1.0 : pilot_intensity))
+                               : 0.0f;
+    tally.add(i, to, roi_factor);
   });
-}
-
-void EnterprisePopulation::count_transition(std::size_t i, Stage from, Stage to) {
-  auto row = sums_.row(i >> block_shift_);
-  const double w = state_.weight[i];
-  if (to == Stage::pilot) row[kNewPilots] += w;
-  if (to == Stage::production) row[kNewProduction] += w;
-  if (to == Stage::churned) row[from == Stage::pilot ? kChurnedFromPilot : kChurnedFromProduction] += w;
 }
 
 void EnterprisePopulation::exchange_peers(Comm& comm) {
@@ -240,7 +269,7 @@ void EnterprisePopulation::exchange_peers(Comm& comm) {
 
 EnterpriseAggregates EnterprisePopulation::aggregate(Comm& comm) {
   const auto total = sums_.combine(comm);
-  const std::size_t sectors = sector_count(scenario_);
+  const std::size_t sectors = sectors_;
   EnterpriseAggregates out;
   std::copy_n(&total[kStageFirms], kStageCount, out.firms_by_stage);
   std::copy_n(&total[kClassFirms], kSizeClassCount, out.firms_by_class);

@@ -97,15 +97,13 @@ class EnterprisePopulation {
  private:
   void draw_traits();
   void draw_initial_stages(Comm& comm);
-  void count_transition(std::size_t i, Stage from, Stage to);
-  // Adds agent i's current state to its block's row of sums_.
-  void tally(std::size_t i, double roi_factor);
 
   const Scenario& scenario_;
   StreamKey key_;
   Partition partition_;
   EnterpriseState state_;
   RingNetwork network_;
+  std::size_t sectors_;                  // sector count (1 when the scenario lists none)
   std::vector<std::uint8_t> peer_view_;  // 1 = adopter (pilot or production), laid out by network_
   BlockSums sums_;
   int block_shift_;  // local index >> block_shift_ = local block (blocks are powers of two, aligned)

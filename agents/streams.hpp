@@ -5,11 +5,11 @@
 
 namespace megacycle {
 
-inline constexpr std::uint16_t kPopulationEnterprises = 1;
+inline constexpr std::uint8_t kPopulationEnterprises = 1;
 
-inline constexpr std::uint16_t kPurposeTraits = 1;        // sector, size, innovativeness, productivity
-inline constexpr std::uint16_t kPurposeInitialStage = 2;  // adopter or not at the start
-inline constexpr std::uint16_t kPurposeNetwork = 3;       // Watts-Strogatz rewiring
-inline constexpr std::uint16_t kPurposeQuarter = 4;       // the quarter's adoption or churn draw
+inline constexpr std::uint8_t kPurposeTraits = 1;        // sector, size, innovativeness, productivity
+inline constexpr std::uint8_t kPurposeInitialStage = 2;  // adopter or not at the start
+inline constexpr std::uint8_t kPurposeNetwork = 3;       // Watts-Strogatz rewiring
+inline constexpr std::uint8_t kPurposeQuarter = 4;       // the quarter's adoption or churn draw
 
 }  // namespace megacycle
