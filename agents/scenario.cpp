@@ -57,7 +57,7 @@ void check_model(const Scenario& s, io::ValidationReport& report) {
     report.add("enterprises.sector", "firm_share values sum to 0; at least one must be > 0");
   const int degree = e.network().degree();
   if (degree % 2 != 0) report.add("enterprises.network.degree", fmt::format("{} must be even", degree));
-  if (degree > 0 && degree >= e.population())
+  if (degree > 0 && e.population() >= 1 && degree >= e.population())  // a bad population is reported already
     report.add("enterprises.network.degree",
                fmt::format("{} must be below enterprises.population ({})", degree, e.population()));
 }

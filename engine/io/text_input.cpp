@@ -287,7 +287,10 @@ void set_value(pb::Message& msg, const pb::FieldDescriptor& f, int index, const 
   }
 }
 
-void apply_path(const std::string& path, const std::string& value, pb::Message& root) {
+// Sets the field at `path`; `appended` gets the paths of repeated elements the path created, so that
+// later errors about them point at the --set, not at the file.
+void apply_path(const std::string& path, const std::string& value, pb::Message& root,
+                std::vector<std::string>& appended) {
   const std::vector<Segment> segments = split_path(path);
   pb::Message* msg = &root;
   std::string walked;
@@ -306,6 +309,7 @@ void apply_path(const std::string& path, const std::string& value, pb::Message& 
       throw InputError(fmt::format("{} has type {}, not a message; it has no field \"{}\"", walked, f.type_name(),
                                    segments[i + 1].name));
     if (!leaf) {
+      if (f.is_repeated() && index == msg->GetReflection()->FieldSize(*msg, &f)) appended.push_back(walked);
       msg = &step_into(*msg, f, index);
       continue;
     }
@@ -322,8 +326,10 @@ void apply_override(const std::string& assignment, pb::Message& msg, FieldLocato
     if (eq == std::string::npos) throw InputError("expected path=value (no '=' found)");
     const std::string path = trim(assignment.substr(0, eq));
     if (path.empty()) throw InputError("expected path=value (empty path)");
-    apply_path(path, trim(assignment.substr(eq + 1)), msg);
+    std::vector<std::string> appended;
+    apply_path(path, trim(assignment.substr(eq + 1)), msg, appended);
     locator.record(path, location);
+    for (const auto& element : appended) locator.record(element, location);
   } catch (const InputError& e) {
     throw InputError(fmt::format("{}: {}", location, e.what()));
   }

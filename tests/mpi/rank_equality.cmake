@@ -1,0 +1,114 @@
+# Runs one scenario at several rank counts and requires byte-identical results: every output file
+# listed in the first run's manifest.json ("outputs", e.g. quarterly.csv) must be the same at every rank
+# count. Also checks that each run's manifest reports the rank count it was started with (so a
+# launcher that silently started K one-rank copies is caught) and "complete": true.
+#
+# Usage: cmake -DMPIEXEC=<mpiexec> -DNUMPROC_FLAG=-n -DPROGRAM=<megacycle> -DSCENARIO=<file>
+#              -DOUTROOT=<folder> [-DRANKS=1|2|3|4] [-DARGS=<arg>|<arg>...] [-DMPIEXEC_ARGS=<arg>|...]
+#              -P rank_equality.cmake
+# Lists are '|'-separated (';' does not survive add_test). Run K writes OUTROOT/np<K>/.
+cmake_minimum_required(VERSION 3.25)
+
+foreach(var MPIEXEC NUMPROC_FLAG PROGRAM SCENARIO OUTROOT)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "rank_equality.cmake: -D${var}=... is required")
+  endif()
+endforeach()
+if(NOT DEFINED RANKS)
+  set(RANKS "1|2|3|4")
+endif()
+string(REPLACE "|" ";" ranks "${RANKS}")
+set(args "")
+if(DEFINED ARGS)
+  string(REPLACE "|" ";" args "${ARGS}")
+endif()
+set(mpiexec_args --oversubscribe)
+if(DEFINED MPIEXEC_ARGS)
+  string(REPLACE "|" ";" mpiexec_args "${MPIEXEC_ARGS}")
+endif()
+
+# Open MPI refuses to run as root without these (containers, CI).
+set(ENV{OMPI_ALLOW_RUN_AS_ROOT} 1)
+set(ENV{OMPI_ALLOW_RUN_AS_ROOT_CONFIRM} 1)
+set(ENV{OMPI_MCA_rmaps_base_oversubscribe} 1)
+
+file(REMOVE_RECURSE "${OUTROOT}")
+file(MAKE_DIRECTORY "${OUTROOT}")
+
+set(reference "")
+set(outputs "")
+foreach(k IN LISTS ranks)
+  set(dir "${OUTROOT}/np${k}")
+  set(cmd "${MPIEXEC}" ${NUMPROC_FLAG} ${k} ${mpiexec_args}
+          "${PROGRAM}" run "${SCENARIO}" --out "${dir}" --overwrite --quiet ${args})
+  string(JOIN " " shown ${cmd})
+  execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 120)
+  if(NOT rc STREQUAL "0")
+    message(FATAL_ERROR "run at ${k} rank(s) failed (exit ${rc}): ${shown}\nstdout:\n${out}\nstderr:\n${err}")
+  endif()
+
+  if(NOT EXISTS "${dir}/manifest.json")
+    message(FATAL_ERROR "run at ${k} rank(s) wrote no manifest.json: ${shown}")
+  endif()
+  file(READ "${dir}/manifest.json" manifest)
+  string(JSON manifest_ranks ERROR_VARIABLE json_err GET "${manifest}" ranks)
+  if(json_err OR NOT manifest_ranks EQUAL k)
+    message(FATAL_ERROR "run at ${k} rank(s): manifest.json says ranks = '${manifest_ranks}' ${json_err}")
+  endif()
+  string(JSON complete ERROR_VARIABLE json_err GET "${manifest}" complete)
+  if(json_err OR NOT complete)
+    message(FATAL_ERROR "run at ${k} rank(s): manifest.json is not \"complete\": true")
+  endif()
+
+  if(reference STREQUAL "")
+    # The first rank count is the reference; compare every output it lists.
+    set(reference "${k}")
+    string(JSON n ERROR_VARIABLE json_err LENGTH "${manifest}" outputs)
+    if(json_err OR n EQUAL 0)
+      message(FATAL_ERROR "manifest.json of the ${k}-rank run lists no outputs ${json_err}")
+    endif()
+    math(EXPR last "${n} - 1")
+    foreach(i RANGE ${last})
+      string(JSON f GET "${manifest}" outputs ${i})
+      list(APPEND outputs "${f}")
+    endforeach()
+    if(NOT "quarterly.csv" IN_LIST outputs)
+      message(FATAL_ERROR "manifest.json of the ${k}-rank run does not list quarterly.csv: ${outputs}")
+    endif()
+    continue()
+  endif()
+
+  foreach(f IN LISTS outputs)
+    if(NOT EXISTS "${dir}/${f}")
+      message(FATAL_ERROR "run at ${k} rank(s) did not write ${f} (the ${reference}-rank run did)")
+    endif()
+    execute_process(COMMAND "${CMAKE_COMMAND}" -E compare_files "${OUTROOT}/np${reference}/${f}" "${dir}/${f}"
+                    RESULT_VARIABLE differ)
+    if(NOT differ EQUAL 0)
+      # Name the first differing line to make the failure readable.
+      file(STRINGS "${OUTROOT}/np${reference}/${f}" ref_lines)
+      file(STRINGS "${dir}/${f}" k_lines)
+      list(LENGTH ref_lines n_ref)
+      list(LENGTH k_lines n_k)
+      set(detail "${n_ref} vs ${n_k} lines")
+      math(EXPR top "${n_ref} - 1")
+      if(n_k LESS n_ref)
+        math(EXPR top "${n_k} - 1")
+      endif()
+      if(top GREATER_EQUAL 0)
+        foreach(i RANGE ${top})
+          list(GET ref_lines ${i} a)
+          list(GET k_lines ${i} b)
+          if(NOT a STREQUAL b)
+            math(EXPR line "${i} + 1")
+            set(detail "first difference at line ${line}:\n  ${reference} rank(s): ${a}\n  ${k} rank(s): ${b}")
+            break()
+          endif()
+        endforeach()
+      endif()
+      message(FATAL_ERROR "${f} differs between ${reference} and ${k} ranks (${OUTROOT}/np${reference} vs "
+                          "${dir}); ${detail}")
+    endif()
+  endforeach()
+  message(STATUS "${k} rank(s): ${outputs} identical to ${reference} rank(s)")
+endforeach()
