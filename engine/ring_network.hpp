@@ -26,6 +26,7 @@ namespace megacycle {
 class RingNetwork {
  public:
   static constexpr int kMaxDegree = 16;
+  static constexpr std::size_t kPrefetchLinks = 8;
 
   // `key` names the stream the rewiring draws come from (time 0).
   RingNetwork(Comm& comm, const Partition& partition, int degree, double rewiring, const StreamKey& key);
@@ -46,7 +47,10 @@ class RingNetwork {
     const T* v = view.data() + half_;  // v[i] is local agent i
     std::size_t cursor = 0;            // next rewired target
     const std::size_t n = mask_.size();
+    const std::size_t links = targets_.size();
     for (std::size_t i = 0; i < n; ++i) {
+      // Rewired links point anywhere in the view: fetch a few links ahead so the read does not stall.
+      if (cursor + kPrefetchLinks < links) __builtin_prefetch(view.data() + targets_[cursor + kPrefetchLinks]);
       const std::uint16_t mask = mask_[i];
       const auto ii = static_cast<std::ptrdiff_t>(i);
       if (!want(i)) {
