@@ -172,13 +172,16 @@ void EnterprisePopulation::draw_initial_stages(Comm& comm) {
   const auto totals = mean_innov.combine(comm);
   const double scale = totals[0] > 0 ? a.initial_adoption_share() * totals[1] / totals[0] : 0.0;
   const int pilot_quarters = scenario_.enterprises().stages().pilot_quarters();
+  const double hurdle = scenario_.enterprises().stages().production_roi_hurdle();
 
   StreamKey key = key_;
   key.purpose = kPurposeInitialStage;
   for (std::size_t i = 0; i < state_.size(); ++i) {
     Stream rng(key, partition_.begin() + i, 0);
     if (rng.uniform() >= scale * state_.innovativeness[i]) continue;
-    if (rng.uniform() < a.initial_production_share()) {
+    // Only firms whose ROI at reference conditions (the start, in a calibrated scenario) clears the
+    // hurdle can already be in production; the rest start as pilots and face the hurdle later.
+    if (rng.uniform() < a.initial_production_share() && state_.productivity[i] >= hurdle) {
       state_.stage[i] = Stage::production;
     } else {
       state_.stage[i] = Stage::pilot;
