@@ -4,11 +4,14 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <csignal>
 
 #include "agents/economy.hpp"
 #include "agents/scenario.hpp"
 #include "engine/failure.hpp"
+#include "engine/fault_injection.hpp"
 #include "engine/io/csv.hpp"
+#include "engine/memory.hpp"
 #include "engine/io/manifest.hpp"
 #include "engine/io/run_folder.hpp"
 #include "engine/progress.hpp"
@@ -50,6 +53,24 @@ Manifest make_manifest(const LoadedScenario& loaded, const RunOptions& options, 
   return m;
 }
 
+// Refuses a run that would not fit in this node's memory, before anything is allocated.
+void require_memory(const Scenario& scenario, int ranks, int ranks_on_node) {
+  const std::uint64_t available = available_memory_bytes();
+  if (available == 0) return;  // unknown: do not guess
+  const auto population = static_cast<std::uint64_t>(scenario.enterprises().population());
+  std::uint64_t largest = 0;
+  for (int r = 0; r < ranks; ++r) largest = std::max(largest, Partition(population, ranks, r).local_count());
+  constexpr double kBaseline = 64.0 * (1 << 20);  // program, MPI and protobuf before any agent
+  const double per_rank = kBaseline + static_cast<double>(largest) * EnterprisePopulation::estimated_bytes_per_agent(scenario);
+  const double node = per_rank * ranks_on_node;
+  constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+  if (node > static_cast<double>(available))
+    throw InputError(fmt::format(
+        "enterprises.population = {} needs about {:.1f} GiB per rank, {:.1f} GiB for the {} rank(s) on this node, "
+        "but the node has {:.1f} GiB available: use more nodes, or a smaller population",
+        population, per_rank / kGiB, node / kGiB, ranks_on_node, static_cast<double>(available) / kGiB));
+}
+
 }  // namespace
 
 int validate_command(Comm& comm, const ScenarioOptions& options) {
@@ -67,17 +88,27 @@ int run_command(Comm& comm, const RunOptions& options) {
   const bool root = comm.rank() == 0;
   LoadedScenario loaded;
   std::optional<io::RunFolder> folder;
+  TestFault fault;
+  const int ranks_on_node = comm.ranks_on_node();
   agreed(comm, [&] {
+    fault = TestFault::from_environment();
     loaded = load_scenario(options.scenario.file, options.scenario.overrides, options.scenario.seed);
+    require_memory(loaded.scenario, comm.size(), ranks_on_node);
     folder.emplace(options.out, options.overwrite, root);
   });
   Manifest manifest = make_manifest(loaded, options, comm.size());
 
   Economy economy(comm, loaded.scenario, 0);
+  if (fault.kind == TestFault::Kind::nan)
+    economy.phases().add_after("enterprise_decisions", "test_fault", [&](int t) {
+      if (fault.nan_at(t)) economy.enterprises().corrupt_for_test(fault.id);
+    });
   std::optional<io::CsvWriter> quarterly;
   if (root) quarterly.emplace(folder->file("quarterly.csv"), economy.quarterly_header());
   Progress progress(root && !options.quiet, economy.quarters(), economy.agents());
   for (int t = 0; t < economy.quarters(); ++t) {
+    if (fault.error_at(comm.rank(), t)) throw Error(fmt::format("injected test fault in quarter {}", t));
+    if (fault.kill_at(comm.rank(), t)) std::raise(SIGKILL);
     economy.run_quarter(t);
     if (root) quarterly->row(economy.quarterly_row());
     progress.quarter_done(t, economy.period(t).c_str());
@@ -104,12 +135,14 @@ int run_command(Comm& comm, const RunOptions& options) {
 }
 
 int bench_command(Comm& comm, const BenchOptions& options) {
+  const int ranks_on_node = comm.ranks_on_node();
   LoadedScenario loaded;
   agreed(comm, [&] {
     std::vector<std::string> overrides = options.scenario.overrides;
     overrides.push_back(fmt::format("enterprises.population={}", options.enterprises));
     overrides.push_back(fmt::format("quarters={}", options.quarters));
     loaded = load_scenario(options.scenario.file, overrides, options.scenario.seed);
+    require_memory(loaded.scenario, comm.size(), ranks_on_node);
   });
 
   const auto setup_start = Clock::now();

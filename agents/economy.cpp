@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "engine/failure.hpp"
+
 namespace megacycle {
 namespace {
 
@@ -33,7 +35,13 @@ Economy::Economy(Comm& comm, const Scenario& scenario, std::uint32_t replicate)
   // The order of MODEL.md's quarter, as far as it is built: environment, enterprises, metrics.
   phases_.add("environment", [this](int t) { current_ = conditions(t); });
   phases_.add("enterprise_decisions", [this](int t) { enterprises_.step(t, current_); });
-  phases_.add("enterprise_aggregates", [this](int) { totals_ = enterprises_.aggregate(comm_); });
+  phases_.add("numerical_guard", [this](int t) {
+    enterprises_.check_finite(comm_, fmt::format("in quarter {} ({})", t, period(t)), false);
+  });
+  phases_.add("enterprise_aggregates", [this](int t) {
+    totals_ = enterprises_.aggregate(comm_);
+    check_totals(t);
+  });
   phases_.add("peer_exchange", [this](int) { enterprises_.exchange_peers(comm_); });
 }
 
@@ -69,6 +77,18 @@ void Economy::run_quarter(int t) {
   last_quarter_ = t;
 }
 
+void Economy::check_totals(int t) const {
+  // Every rank holds the same totals, so every rank fails alike; agreed() prints the message once.
+  agreed(comm_, [&] {
+    const auto header = quarterly_header();
+    const auto row = quarterly_row_for(t);
+    for (std::size_t c = 0; c < row.size(); ++c)
+      if (const double* v = std::get_if<double>(&row[c]); v && !std::isfinite(*v))
+        throw Error(fmt::format("enterprises: aggregate {} = {} in quarter {} ({}): a non-finite value", header[c],
+                                *v, t, period(t)));
+  });
+}
+
 std::string Economy::period(int t) const {
   const int q = scenario_.start_quarter() - 1 + t;
   return fmt::format("{}Q{}", scenario_.start_year() + q / 4, q % 4 + 1);
@@ -89,9 +109,10 @@ std::vector<std::string> Economy::quarterly_header() const {
   return h;
 }
 
-std::vector<io::CsvWriter::Cell> Economy::quarterly_row() const {
+std::vector<io::CsvWriter::Cell> Economy::quarterly_row() const { return quarterly_row_for(last_quarter_); }
+
+std::vector<io::CsvWriter::Cell> Economy::quarterly_row_for(int t) const {
   const auto& a = totals_;
-  const int t = last_quarter_;
   std::vector<io::CsvWriter::Cell> row = {static_cast<long long>(t), period(t), compute_price_.at(t),
                                           capability_.at(t), efficiency_.at(t)};
   for (double firms : a.firms_by_stage) row.emplace_back(firms);

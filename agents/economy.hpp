@@ -33,12 +33,17 @@ class Economy {
   std::vector<io::CsvWriter::Cell> quarterly_row() const;
 
   const PhaseList& phases() const { return phases_; }
+  PhaseList& phases() { return phases_; }
   const EnterprisePopulation& enterprises() const { return enterprises_; }
   EnterprisePopulation& enterprises() { return enterprises_; }
   const EnterpriseAggregates& enterprise_totals() const { return totals_; }
 
  private:
   EnterpriseConditions conditions(int t) const;
+  // The output row from the current totals, labelled as quarter t.
+  std::vector<io::CsvWriter::Cell> quarterly_row_for(int t) const;
+  // Stops the run if any aggregate is NaN or infinite (all ranks hold the same totals).
+  void check_totals(int t) const;
 
   Comm& comm_;
   const Scenario& scenario_;

@@ -3,8 +3,13 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
+
+#include <fmt/core.h>
 
 #include "agents/streams.hpp"
+#include "engine/failure.hpp"
+#include "engine/finite.hpp"
 
 namespace megacycle {
 namespace {
@@ -117,6 +122,7 @@ EnterprisePopulation::EnterprisePopulation(Comm& comm, const Scenario& scenario,
       block_shift_(std::countr_zero(partition_.block_size())) {
   state_.resize(partition_.local_count());
   draw_traits();
+  check_finite(comm, "at set-up", true);
   draw_initial_stages(comm);
   exchange_peers(comm);
 }
@@ -270,6 +276,34 @@ void EnterprisePopulation::exchange_peers(Comm& comm) {
   network_.ghosts().exchange<std::uint8_t>(comm, view.subspan(offset, state_.size()), view);
 }
 
+void EnterprisePopulation::check_finite(Comm& comm, const std::string& when, bool traits) const {
+  const auto& st = state_;
+  std::vector<std::pair<const char*, std::span<const float>>> variables = {{"compute_demand", st.compute_demand}};
+  if (traits)
+    variables.insert(variables.end(), {{"employees", st.employees},
+                                       {"innovativeness", st.innovativeness},
+                                       {"productivity", st.productivity},
+                                       {"weight", st.weight}});
+  // Ranks own ascending ids, and agreed() reports the lowest failing rank: the message names the first id.
+  agreed(comm, [&] {
+    std::size_t first = kAllFinite;
+    const char* name = nullptr;
+    float value = 0;
+    for (const auto& [variable, values] : variables) {
+      const std::size_t i = first_non_finite(values);
+      if (i < first) first = i, name = variable, value = values[i];
+    }
+    if (first != kAllFinite)
+      throw Error(fmt::format("enterprises: {} = {} for global id {} {}: a non-finite value; check the scenario's "
+                              "extreme parameters",
+                              name, value, partition_.begin() + first, when));
+  });
+}
+
+void EnterprisePopulation::corrupt_for_test(GlobalId id) {
+  if (partition_.owns(id)) state_.compute_demand[id - partition_.begin()] = std::numeric_limits<float>::quiet_NaN();
+}
+
 EnterpriseAggregates EnterprisePopulation::aggregate(Comm& comm) {
   const auto total = sums_.combine(comm);
   const std::size_t sectors = sectors_;
@@ -286,6 +320,14 @@ EnterpriseAggregates EnterprisePopulation::aggregate(Comm& comm) {
   out.firms_by_sector.assign(total.begin() + kSectorFirms, total.begin() + kSectorFirms + static_cast<long>(sectors));
   out.adopters_by_sector.assign(total.begin() + kSectorFirms + static_cast<long>(sectors), total.end());
   return out;
+}
+
+double EnterprisePopulation::estimated_bytes_per_agent(const Scenario& scenario) {
+  const auto& net = scenario.enterprises().network();
+  const double rewired = net.degree() * net.rewiring_probability();
+  // 25 bytes of state + 1 of peer view + 2 of link mask, 4 per rewired link kept and 16 more while the
+  // network is built; a quarter more for vector growth and rounding.
+  return 1.25 * (28.0 + 20.0 * rewired);
 }
 
 double EnterprisePopulation::bytes_per_agent() const {

@@ -5,6 +5,7 @@
 #include <cereal/cereal.hpp>
 #include <cereal/types/vector.hpp>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "engine/comm.hpp"
@@ -86,8 +87,17 @@ class EnterprisePopulation {
   void step(int quarter, const EnterpriseConditions& conditions);
   // Publishes this quarter's adoption flags to the peer view and exchanges ghosts.
   void exchange_peers(Comm& comm);
+  // Stops the run (on every rank, via agreed()) if any agent's floating-point state is NaN or infinite,
+  // naming the variable and the first global id affected. `when` says when, e.g. "in quarter 3 (2025Q4)".
+  // Checks the traits at set-up and compute_demand, the only float that changes, every quarter.
+  void check_finite(Comm& comm, const std::string& when, bool traits) const;
+  // Test-only (MEGACYCLE_TEST_FAULT): makes agent `id`'s compute demand NaN, if this rank owns it.
+  void corrupt_for_test(GlobalId id);
   // Totals over all ranks of the state after the last step() (or the initial state). Collective.
   EnterpriseAggregates aggregate(Comm& comm);
+
+  // Upper estimate of the bytes one enterprise costs, set-up temporaries included (for the memory check).
+  static double estimated_bytes_per_agent(const Scenario& scenario);
 
   const Partition& partition() const { return partition_; }
   const EnterpriseState& state() const { return state_; }

@@ -29,6 +29,8 @@ class Comm {
   // Largest value over ranks.
   virtual double max(double value) = 0;
   virtual void barrier() = 0;
+  // Ranks of this job that share this rank's node (its memory).
+  virtual int ranks_on_node() = 0;
   // Ends every rank of the job with `exit_code`; used when one rank fails alone.
   [[noreturn]] virtual void abort(int exit_code) = 0;
 };

@@ -20,6 +20,7 @@ class LocalComm final : public Comm {
   bool any(bool flag) override { return flag; }
   double max(double value) override { return value; }
   void barrier() override {}
+  int ranks_on_node() override { return 1; }
   [[noreturn]] void abort(int exit_code) override { std::_Exit(exit_code); }
 };
 

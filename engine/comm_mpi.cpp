@@ -51,6 +51,14 @@ class MpiComm final : public Comm {
   bool any(bool flag) override { return boost::mpi::all_reduce(world_, flag, std::logical_or<bool>()); }
   double max(double value) override { return boost::mpi::all_reduce(world_, value, boost::mpi::maximum<double>()); }
   void barrier() override { world_.barrier(); }
+  int ranks_on_node() override {
+    MPI_Comm node;
+    check(MPI_Comm_split_type(world_, MPI_COMM_TYPE_SHARED, rank(), MPI_INFO_NULL, &node), "MPI_Comm_split_type");
+    int n = 1;
+    MPI_Comm_size(node, &n);
+    MPI_Comm_free(&node);
+    return n;
+  }
   [[noreturn]] void abort(int exit_code) override {
     world_.abort(exit_code);
     std::abort();  // MPI_Abort does not return; this keeps [[noreturn]] honest.

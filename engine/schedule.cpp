@@ -1,8 +1,18 @@
 #include "engine/schedule.hpp"
 
+#include <algorithm>
+
+#include "engine/error.hpp"
+
 namespace megacycle {
 
 void PhaseList::add(std::string name, Step step) { phases_.push_back({std::move(name), std::move(step)}); }
+
+void PhaseList::add_after(const std::string& after, std::string name, Step step) {
+  auto it = std::find_if(phases_.begin(), phases_.end(), [&](const Phase& p) { return p.name == after; });
+  if (it == phases_.end()) throw Error("no phase named " + after);
+  phases_.insert(it + 1, Phase{std::move(name), std::move(step)});
+}
 
 void PhaseList::run_quarter(int quarter) {
   for (auto& phase : phases_) {

@@ -14,6 +14,8 @@ class PhaseList {
   using Step = std::function<void(int quarter)>;
 
   void add(std::string name, Step step);
+  // Inserts a phase right after the phase called `after` (tests use it to inject faults between phases).
+  void add_after(const std::string& after, std::string name, Step step);
   void run_quarter(int quarter);
   std::vector<std::string> names() const;
   // Seconds spent in each phase so far, in phase order.
