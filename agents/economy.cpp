@@ -80,12 +80,11 @@ void Economy::run_quarter(int t) {
 void Economy::check_totals(int t) const {
   // Every rank holds the same totals, so every rank fails alike; agreed() prints the message once.
   agreed(comm_, [&] {
-    const auto header = quarterly_header();
     const auto row = quarterly_row_for(t);
     for (std::size_t c = 0; c < row.size(); ++c)
       if (const double* v = std::get_if<double>(&row[c]); v && !std::isfinite(*v))
-        throw Error(fmt::format("enterprises: aggregate {} = {} in quarter {} ({}): a non-finite value", header[c],
-                                *v, t, period(t)));
+        throw Error(fmt::format("enterprises: aggregate {} = {} in quarter {} ({}): a non-finite value",
+                                quarterly_header()[c], *v, t, period(t)));
   });
 }
 

@@ -306,7 +306,6 @@ void EnterprisePopulation::corrupt_for_test(GlobalId id) {
 
 EnterpriseAggregates EnterprisePopulation::aggregate(Comm& comm) {
   const auto total = sums_.combine(comm);
-  const std::size_t sectors = sectors_;
   EnterpriseAggregates out;
   std::copy_n(&total[kStageFirms], kStageCount, out.firms_by_stage);
   std::copy_n(&total[kClassFirms], kSizeClassCount, out.firms_by_class);
@@ -317,8 +316,8 @@ EnterpriseAggregates EnterprisePopulation::aggregate(Comm& comm) {
   out.churned_from_production = total[kChurnedFromProduction];
   out.compute_demand_units = total[kComputeDemand];
   out.production_roi_weighted = total[kProductionRoi];
-  out.firms_by_sector.assign(total.begin() + kSectorFirms, total.begin() + kSectorFirms + static_cast<long>(sectors));
-  out.adopters_by_sector.assign(total.begin() + kSectorFirms + static_cast<long>(sectors), total.end());
+  out.firms_by_sector.assign(total.begin() + kSectorFirms, total.begin() + kSectorFirms + static_cast<long>(sectors_));
+  out.adopters_by_sector.assign(total.begin() + kSectorFirms + static_cast<long>(sectors_), total.end());
   return out;
 }
 

@@ -24,8 +24,6 @@ class Comm {
                                std::vector<std::byte>& recv, std::vector<int>& recv_counts) = 0;
   // Concatenates every rank's bytes in rank order on every rank.
   virtual void allgatherv_bytes(std::span<const std::byte> send, std::vector<std::byte>& recv) = 0;
-  // Logical OR of a flag over ranks; used to agree on failure before a collective can hang.
-  virtual bool any(bool flag) = 0;
   // Largest value over ranks.
   virtual double max(double value) = 0;
   virtual void barrier() = 0;

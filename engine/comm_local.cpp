@@ -17,7 +17,6 @@ class LocalComm final : public Comm {
   void allgatherv_bytes(std::span<const std::byte> send, std::vector<std::byte>& recv) override {
     recv.assign(send.begin(), send.end());
   }
-  bool any(bool flag) override { return flag; }
   double max(double value) override { return value; }
   void barrier() override {}
   int ranks_on_node() override { return 1; }

@@ -48,7 +48,6 @@ class MpiComm final : public Comm {
           "MPI_Allgatherv");
   }
 
-  bool any(bool flag) override { return boost::mpi::all_reduce(world_, flag, std::logical_or<bool>()); }
   double max(double value) override { return boost::mpi::all_reduce(world_, value, boost::mpi::maximum<double>()); }
   void barrier() override { world_.barrier(); }
   int ranks_on_node() override {
