@@ -103,19 +103,23 @@ int run_command(Comm& comm, const RunOptions& options) {
     economy.phases().add_after("enterprise_decisions", "test_fault", [&](int t) {
       if (fault.nan_at(t)) economy.enterprises().corrupt_for_test(fault.id);
     });
-  std::optional<io::CsvWriter> quarterly;
+  std::optional<io::CsvWriter> quarterly, firms;
   if (root) quarterly.emplace(folder->file("quarterly.csv"), economy.quarterly_header());
+  if (root && economy.industry()) firms.emplace(folder->file("firms.csv"), Industry::firms_header());
   Progress progress(root && !options.quiet, economy.quarters(), economy.agents());
   for (int t = 0; t < economy.quarters(); ++t) {
     if (fault.error_at(comm.rank(), t)) throw Error(fmt::format("injected test fault in quarter {}", t));
     if (fault.kill_at(comm.rank(), t)) std::raise(SIGKILL);
     economy.run_quarter(t);
     if (root) quarterly->row(economy.quarterly_row());
+    if (firms)
+      for (const auto& row : economy.industry()->firms_rows(t, economy.period(t))) firms->row(row);
     progress.quarter_done(t, economy.period(t).c_str());
   }
 
   if (root) {
     quarterly->close();
+    if (firms) firms->close();
     const double wall = seconds_since(start);
     const double updates = static_cast<double>(economy.agents()) * economy.quarters();
     manifest.set_wall_seconds(wall);
@@ -123,12 +127,13 @@ int run_command(Comm& comm, const RunOptions& options) {
     manifest.set_agent_updates_per_second_per_rank(updates / wall / comm.size());
     for (const auto& [phase, seconds] : economy.phases().seconds()) (*manifest.mutable_phase_seconds())[phase] = seconds;
     manifest.add_outputs("quarterly.csv");
+    if (firms) manifest.add_outputs("firms.csv");
     manifest.set_complete(true);
     io::write_manifest(folder->file("manifest.json"), manifest);
     folder->commit();
     if (!options.quiet)
-      fmt::print(stderr, "[megacycle] done in {:.1f}s: results in {}/ (quarterly.csv, manifest.json)\n", wall,
-                 options.out);
+      fmt::print(stderr, "[megacycle] done in {:.1f}s: results in {}/ (quarterly.csv, {}manifest.json)\n", wall,
+                 options.out, firms ? "firms.csv, " : "");
   }
   comm.barrier();  // nobody reports success before rank 0 has moved the folder into place
   return 0;

@@ -9,12 +9,6 @@
 namespace megacycle {
 namespace {
 
-PiecewiseLinear to_path(const Schedule& schedule, double fallback) {
-  std::vector<std::pair<double, double>> knots;
-  for (const auto& point : schedule.point()) knots.emplace_back(point.quarter(), point.value());
-  return PiecewiseLinear(std::move(knots), fallback);
-}
-
 double share(double part, double whole) { return whole > 0 ? part / whole : 0.0; }
 
 std::string sector_name(const Scenario& s, std::size_t i) {
@@ -26,15 +20,23 @@ std::string sector_name(const Scenario& s, std::size_t i) {
 Economy::Economy(Comm& comm, const Scenario& scenario, std::uint32_t replicate)
     : comm_(comm),
       scenario_(scenario),
-      compute_price_(to_path(scenario.environment().compute_price(),
-                             scenario.environment().reference_price_usd_per_unit_hour())),
-      capability_(to_path(scenario.environment().capability_index(), 1.0)),
-      efficiency_(to_path(scenario.environment().algorithmic_efficiency(), 1.0)),
+      paths_(scenario),
+      env_(paths_.at(0)),
       enterprises_(comm, scenario, replicate),
       totals_(enterprises_.aggregate(comm)) {
-  // The order of MODEL.md's quarter, as far as it is built: environment, enterprises, metrics.
-  phases_.add("environment", [this](int t) { current_ = conditions(t); });
-  phases_.add("enterprise_decisions", [this](int t) { enterprises_.step(t, current_); });
+  if (scenario.hyperscaler_size() > 0) industry_.emplace(scenario, paths_.technology_step());
+  // Initial adopters choose providers at quarter 0's prices; count them by provider.
+  enterprises_.choose_initial_providers(conditions(0));
+  totals_ = enterprises_.aggregate(comm);
+
+  // The order of MODEL.md's quarter: environment and the industry's plans (steps 1-3), enterprises (4),
+  // compute market (5), chip market and accounts (6-7), metrics; the equity market (8) is not built yet.
+  phases_.add("environment", [this](int t) { env_ = paths_.at(t); });
+  if (industry_) phases_.add("industry_plans", [this](int t) { industry_->open_quarter(t, env_); });
+  phases_.add("enterprise_decisions", [this](int t) {
+    current_ = conditions(t);
+    enterprises_.step(t, current_);
+  });
   phases_.add("numerical_guard", [this](int t) {
     enterprises_.check_finite(comm_, fmt::format("in quarter {} ({})", t, period(t)), false);
   });
@@ -42,25 +44,33 @@ Economy::Economy(Comm& comm, const Scenario& scenario, std::uint32_t replicate)
     totals_ = enterprises_.aggregate(comm_);
     check_totals(t);
   });
+  if (industry_) {
+    phases_.add("compute_market", [this](int t) { industry_->clear_compute(t, totals_.demand_by_provider, totals_.adopters()); });
+    // Every rank holds the same industry, so a failed stock-flow check fails alike everywhere.
+    phases_.add("chip_market_and_accounts", [this](int t) { agreed(comm_, [&] { industry_->close_quarter(t); }); });
+  }
   phases_.add("peer_exchange", [this](int) { enterprises_.exchange_peers(comm_); });
 }
 
 EnterpriseConditions Economy::conditions(int t) const {
   const auto& env = scenario_.environment();
   const auto& e = scenario_.enterprises();
-  const double price = compute_price_.at(t);
-  const double capability = capability_.at(t);
-  const double efficiency = efficiency_.at(t);
+  const EnvironmentNow now = paths_.at(t);
+  const double price = industry_ ? industry_->price_index() : now.compute_price;
+  const double capability = now.capability;
+  const double efficiency = now.efficiency;
   const double relative_price = price / env.reference_price_usd_per_unit_hour();
-  const double epsilon = e.usage().price_elasticity();
-  const double kappa_rel = std::pow(capability, e.usage().capability_elasticity()) / efficiency;
 
   EnterpriseConditions c;
   c.compute_price = price;
   c.hazard_price_term = std::pow(relative_price, -e.adoption().price_elasticity());
-  c.usage_per_usd_m = e.usage().intensity_units_per_usd_m() * kappa_rel * std::pow(relative_price, -epsilon);
-  // Value grows with capability, spend with kappa_t * P^(1-epsilon): ROI relative to reference conditions.
-  c.roi_factor = capability / (kappa_rel * std::pow(relative_price, 1.0 - epsilon));
+  // Providers: the hyperscalers' posted prices and last quarter's served shares; with no hyperscaler
+  // listed, one implicit provider at the environment's price, always fully served.
+  const std::vector<double> prices = industry_ ? industry_->prices() : std::vector<double>{price};
+  const std::vector<double> served = industry_ ? industry_->served_shares() : std::vector<double>{1.0};
+  const std::vector<double> attractiveness = industry_ ? industry_->attractiveness() : std::vector<double>{1.0};
+  set_provider_conditions(c, scenario_, capability, efficiency, env.reference_price_usd_per_unit_hour(), prices,
+                          served, attractiveness);
 
   // Imitation reads last quarter's shares (synchronous update). Without peers, the sector carries it all.
   const int k = e.network().degree();
@@ -105,6 +115,10 @@ std::vector<std::string> Economy::quarterly_header() const {
     h.push_back("adoption_share_sector_" + sector_name(scenario_, s));
   h.insert(h.end(), {"new_pilots", "new_production", "churned_from_pilot", "churned_from_production", "churn",
                      "compute_demand_units", "mean_production_roi"});
+  if (industry_) {
+    const auto more = industry_->quarterly_header();
+    h.insert(h.end(), more.begin(), more.end());
+  }
   return h;
 }
 
@@ -112,8 +126,8 @@ std::vector<io::CsvWriter::Cell> Economy::quarterly_row() const { return quarter
 
 std::vector<io::CsvWriter::Cell> Economy::quarterly_row_for(int t) const {
   const auto& a = totals_;
-  std::vector<io::CsvWriter::Cell> row = {static_cast<long long>(t), period(t), compute_price_.at(t),
-                                          capability_.at(t), efficiency_.at(t)};
+  std::vector<io::CsvWriter::Cell> row = {static_cast<long long>(t), period(t), current_.compute_price, env_.capability,
+                                          env_.efficiency};
   for (double firms : a.firms_by_stage) row.emplace_back(firms);
   row.emplace_back(a.adopters());
   row.emplace_back(share(a.adopters(), a.firms()));
@@ -123,6 +137,10 @@ std::vector<io::CsvWriter::Cell> Economy::quarterly_row_for(int t) const {
   row.insert(row.end(), {a.new_pilots, a.new_production, a.churned_from_pilot, a.churned_from_production,
                          a.churned_from_pilot + a.churned_from_production, a.compute_demand_units,
                          share(a.production_roi_weighted, a.firms_by_stage[static_cast<int>(Stage::production)])});
+  if (industry_) {
+    const auto more = industry_->quarterly_row();
+    row.insert(row.end(), more.begin(), more.end());
+  }
   return row;
 }
 

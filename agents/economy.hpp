@@ -3,10 +3,13 @@
 // (docs/ODD.md, "Process overview and scheduling"). Everything here is computed identically on every
 // rank except the agent loops, which each rank runs over the agents it owns.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "agents/enterprise.hpp"
+#include "agents/environment.hpp"
+#include "agents/industry.hpp"
 #include "engine/comm.hpp"
 #include "engine/io/csv.hpp"
 #include "engine/piecewise.hpp"
@@ -37,6 +40,8 @@ class Economy {
   const EnterprisePopulation& enterprises() const { return enterprises_; }
   EnterprisePopulation& enterprises() { return enterprises_; }
   const EnterpriseAggregates& enterprise_totals() const { return totals_; }
+  // The AI industry, or null when the scenario lists no hyperscaler (enterprises face a price schedule).
+  const Industry* industry() const { return industry_ ? &*industry_ : nullptr; }
 
  private:
   EnterpriseConditions conditions(int t) const;
@@ -47,8 +52,10 @@ class Economy {
 
   Comm& comm_;
   const Scenario& scenario_;
-  PiecewiseLinear compute_price_, capability_, efficiency_;
+  EnvironmentPaths paths_;
+  EnvironmentNow env_;  // the current quarter's environment
   EnterprisePopulation enterprises_;
+  std::optional<Industry> industry_;
   EnterpriseAggregates totals_;  // after the last quarter run (before quarter 0: the initial state)
   EnterpriseConditions current_;
   int last_quarter_ = -1;

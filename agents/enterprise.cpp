@@ -7,6 +7,7 @@
 
 #include <fmt/core.h>
 
+#include "agents/provider_choice.hpp"
 #include "agents/streams.hpp"
 #include "engine/failure.hpp"
 #include "engine/finite.hpp"
@@ -14,7 +15,7 @@
 namespace megacycle {
 namespace {
 
-// Layout of one row of block sums. Sector columns come last because their number varies.
+// Layout of one row of block sums. Sector and provider columns come last because their number varies.
 enum Column : std::size_t {
   kStageFirms = 0,                                 // + stage
   kClassFirms = kStageFirms + kStageCount,         // + size class
@@ -25,29 +26,37 @@ enum Column : std::size_t {
   kChurnedFromProduction,
   kComputeDemand,
   kProductionRoi,
-  kSectorFirms,  // + sector, then adopters + sector
+  kProviderSwitches,
+  kSectorFirms,  // + sector, then adopters + sector; then demand + provider, then customers + provider
 };
 
 bool is_adopter(Stage s) { return s == Stage::pilot || s == Stage::production; }
 
 std::size_t sector_count(const Scenario& s) { return std::max(1, s.enterprises().sector_size()); }
 
+std::size_t block_sum_width(std::size_t sectors, std::size_t providers) {
+  return kSectorFirms + 2 * sectors + 2 * providers;
+}
+
 // Adds agents' current state to their block's row of sums. Raw pointers: the agent loops write uint8_t
 // arrays, which may alias anything, so going through the vectors would reload every pointer per agent.
 struct Tally {
   double* rows;
-  std::size_t width, sectors;
+  std::size_t width, sectors, provider_demand, provider_customers;
   int block_shift;
   const float *weight, *demand, *productivity;
-  const std::uint8_t *size_class, *sector;
+  const std::uint8_t *size_class, *sector, *provider;
 
-  Tally(BlockSums& sums, std::size_t sector_count, int shift, const EnterpriseState& st)
-      : rows(sums.row(0).data()), width(sums.width()), sectors(sector_count), block_shift(shift),
-        weight(st.weight.data()), demand(st.compute_demand.data()), productivity(st.productivity.data()),
-        size_class(st.size_class.data()), sector(st.sector.data()) {}
+  Tally(BlockSums& sums, std::size_t sector_count, std::size_t providers, int shift, const EnterpriseState& st)
+      : rows(sums.row(0).data()), width(sums.width()), sectors(sector_count),
+        provider_demand(kSectorFirms + 2 * sector_count), provider_customers(provider_demand + providers),
+        block_shift(shift), weight(st.weight.data()), demand(st.compute_demand.data()),
+        productivity(st.productivity.data()), size_class(st.size_class.data()), sector(st.sector.data()),
+        provider(st.provider.data()) {}
 
   double* row(std::size_t i) const { return rows + (i >> block_shift) * width; }
 
+  // roi_factor: the factor of the ROI the agent realised this quarter (its provider's before any switch).
   void add(std::size_t i, Stage s, double roi_factor) const {
     double* r = row(i);
     const double w = weight[i];
@@ -58,9 +67,13 @@ struct Tally {
       r[kClassAdopters + size_class[i]] += w;
       r[kSectorFirms + sectors + sector[i]] += w;
       r[kComputeDemand] += w * demand[i];
+      r[provider_demand + provider[i]] += w * demand[i];
+      r[provider_customers + provider[i]] += w;
       if (s == Stage::production) r[kProductionRoi] += w * productivity[i] * roi_factor;
     }
   }
+
+  void switched(std::size_t i) const { row(i)[kProviderSwitches] += weight[i]; }
 
   void transition(std::size_t i, Stage from, Stage to) const {
     double* r = row(i);
@@ -91,16 +104,47 @@ void EnterpriseState::resize(std::size_t n) {
   quarters_in_stage.resize(n, 0);
   low_roi_quarters.resize(n, 0);
   compute_demand.resize(n, 0.0f);
+  provider.resize(n, 0);
 }
 
 double EnterpriseState::bytes_per_agent() const {
   if (stage.empty()) return 0.0;
   const std::size_t bytes = sector.capacity() + size_class.capacity() + stage.capacity() +
-                            quarters_in_stage.capacity() + low_roi_quarters.capacity() +
+                            quarters_in_stage.capacity() + low_roi_quarters.capacity() + provider.capacity() +
                             sizeof(float) * (employees.capacity() + innovativeness.capacity() +
                                              productivity.capacity() + weight.capacity() +
                                              compute_demand.capacity());
   return static_cast<double>(bytes) / static_cast<double>(stage.size());
+}
+
+std::size_t provider_count(const Scenario& scenario) {
+  return static_cast<std::size_t>(std::max(1, scenario.hyperscaler_size()));
+}
+
+void set_provider_conditions(EnterpriseConditions& c, const Scenario& scenario, double capability,
+                             double efficiency, double reference_price, std::span<const double> prices,
+                             std::span<const double> served, std::span<const double> attractiveness) {
+  const auto& e = scenario.enterprises();
+  const auto& choice = e.providers();
+  const double epsilon = e.usage().price_elasticity();
+  const double kappa_rel = std::pow(capability, e.usage().capability_elasticity()) / efficiency;
+  const double kappa_0 = e.usage().intensity_units_per_usd_m();
+  const double eta = choice.rationing_roi_elasticity();
+  // The table checks the sizes and the prices.
+  c.choice_cdf = provider_choice_table(choice, attractiveness, prices, reference_price, served);
+  c.reevaluation_probability = choice.reevaluation_probability();
+  c.provider_usage_per_usd_m.resize(prices.size());
+  c.provider_roi_factor.resize(prices.size());
+  for (std::size_t h = 0; h < prices.size(); ++h) {
+    const double relative_price = prices[h] / reference_price;
+    c.provider_usage_per_usd_m[h] = kappa_0 * kappa_rel * std::pow(relative_price, -epsilon);
+    // Value grows with capability, spend with kappa_t * P^(1-epsilon): ROI relative to reference conditions.
+    // Rationing: the firm's complementary spending is sized to its full demand, so value scales with
+    // served^eta while the ROI stays measured per unit of compute it wanted (ODD.md, section 7.7).
+    // pow(1, eta) is exactly 1: a fully served provider gives the unrationed factor bit for bit.
+    c.provider_roi_factor[h] = capability / (kappa_rel * std::pow(relative_price, 1.0 - epsilon)) *
+                               std::pow(std::clamp(served[h], 0.0, 1.0), eta);
+  }
 }
 
 double EnterpriseAggregates::firms() const {
@@ -117,9 +161,13 @@ EnterprisePopulation::EnterprisePopulation(Comm& comm, const Scenario& scenario,
                scenario.enterprises().network().rewiring_probability(),
                StreamKey{scenario.seed(), replicate, kPopulationEnterprises, kPurposeNetwork}),
       sectors_(sector_count(scenario)),
+      providers_(provider_count(scenario)),
       peer_view_(network_.view_size(), 0),
-      sums_(partition_, kSectorFirms + 2 * sectors_),
+      sums_(partition_, block_sum_width(sectors_, providers_)),
       block_shift_(std::countr_zero(partition_.block_size())) {
+  // Every rank sees the same scenario, so every rank throws alike.
+  if (providers_ > 255)
+    throw Error(fmt::format("enterprises: {} hyperscalers; at most 255 providers are supported", providers_));
   state_.resize(partition_.local_count());
   draw_traits();
   check_finite(comm, "at set-up", true);
@@ -194,13 +242,41 @@ void EnterprisePopulation::draw_initial_stages(Comm& comm) {
       state_.quarters_in_stage[i] = static_cast<std::uint8_t>(rng.below(static_cast<std::uint64_t>(pilot_quarters)));
     }
   }
+  tally_state();
+}
+
+void EnterprisePopulation::tally_state() {
   sums_.clear();
   if (state_.size() == 0) return;
-  const Tally tally(sums_, sectors_, block_shift_, state_);
+  const Tally tally(sums_, sectors_, providers_, block_shift_, state_);
   for (std::size_t i = 0; i < state_.size(); ++i) tally.add(i, state_.stage[i], 0.0);
 }
 
+void EnterprisePopulation::check_provider_arrays(const EnterpriseConditions& c) const {
+  if (c.provider_usage_per_usd_m.size() != providers_ || c.provider_roi_factor.size() != providers_ ||
+      c.choice_cdf.size() != (providers_ + 1) * providers_)
+    throw Error(fmt::format("enterprises: conditions for {} providers ({} ROI factors, {} choice entries), "
+                            "but the scenario has {}",
+                            c.provider_usage_per_usd_m.size(), c.provider_roi_factor.size(), c.choice_cdf.size(),
+                            providers_));
+}
+
+void EnterprisePopulation::choose_initial_providers(const EnterpriseConditions& c) {
+  check_provider_arrays(c);
+  const double* new_adopter = c.choice_cdf.data() + providers_ * providers_;
+  StreamKey key = key_;
+  key.purpose = kPurposeInitialProvider;
+  for (std::size_t i = 0; i < state_.size(); ++i) {
+    state_.provider[i] = 0;
+    if (!is_adopter(state_.stage[i])) continue;
+    const double u = Stream(key, partition_.begin() + i, 0).uniform();
+    state_.provider[i] = static_cast<std::uint8_t>(pick_provider(new_adopter, providers_, u));
+  }
+  tally_state();
+}
+
 void EnterprisePopulation::step(int quarter, const EnterpriseConditions& c) {
+  check_provider_arrays(c);
   const auto& e = scenario_.enterprises();
   const double p = e.adoption().bass_p_per_year() / 4.0;
   const double readoption = e.adoption().readoption_factor();
@@ -213,18 +289,32 @@ void EnterprisePopulation::step(int quarter, const EnterpriseConditions& c) {
   std::vector<double> exposure(sectors_, Sector().ai_exposure());
   for (int s = 0; s < e.sector_size(); ++s) exposure[static_cast<std::size_t>(s)] = e.sector(s).ai_exposure();
 
+  // Draws. Each agent's quarter stream (purpose kPurposeQuarter, time t) has fixed slots: slot 0 is the
+  // adoption or pilot-churn draw, as it always was; slot 1 is the provider draw, either a new adopter's
+  // choice or an adopter's re-evaluation (re-evaluate if v < r, then choose with v / r, which is uniform
+  // on [0, 1) given v < r). Why not a new purpose: Philox2x64 yields both slots in one block, so a new
+  // adopter's choice costs no second Philox call, and slot 0, hence every earlier draw, is unchanged. With
+  // one provider there is nothing to choose and slot 1 is never drawn.
   StreamKey key = key_;
   key.purpose = kPurposeQuarter;
   const auto t = static_cast<std::uint64_t>(quarter);
   const GlobalId first_id = partition_.begin();
-  const double price_term = c.hazard_price_term, roi_factor = c.roi_factor, peer_coefficient = c.peer_coefficient;
+  const double price_term = c.hazard_price_term, peer_coefficient = c.peer_coefficient;
   const double* imitation = c.imitation.data();
+  const std::size_t providers = providers_;
+  const double* usage = c.provider_usage_per_usd_m.data();
+  const double* roi_factor = c.provider_roi_factor.data();
+  const double* choice = c.choice_cdf.data();  // row h at choice + h * providers
+  const double* new_adopter_choice = choice + providers * providers;
+  const bool choosing = providers > 1;
+  const double reevaluation = c.reevaluation_probability;
   sums_.clear();
   if (state_.size() == 0) return;
-  const Tally tally(sums_, sectors_, block_shift_, state_);
+  const Tally tally(sums_, sectors_, providers_, block_shift_, state_);
   Stage* __restrict stage = state_.stage.data();
   std::uint8_t* __restrict in_stage = state_.quarters_in_stage.data();
   std::uint8_t* __restrict low_roi = state_.low_roi_quarters.data();
+  std::uint8_t* __restrict provider = state_.provider.data();
   float* __restrict demand = state_.compute_demand.data();
   const float* __restrict innovativeness = state_.innovativeness.data();
   const float* __restrict productivity = state_.productivity.data();
@@ -234,26 +324,34 @@ void EnterprisePopulation::step(int quarter, const EnterpriseConditions& c) {
   auto wants_peers = [&](std::size_t i) {
     return stage[i] == Stage::none || (stage[i] == Stage::churned && readoption > 0);
   };
-  network_.for_each_peer_sum<std::uint8_t>(peer_view_, wants_peers, [&](std::size_t i, int adopting_peers) {
+  auto update = [&]<bool kChoosing>(std::size_t i, int adopting_peers) {
     const Stage from = stage[i];
     Stage to = from;
+    Stream rng(key, first_id + i, t);
+    bool drew_slot0 = false;
+    // The ROI the agent realises this quarter, with the provider it had (it chooses after deciding).
+    const double roi = roi_factor[provider[i]];
     if (from == Stage::none || from == Stage::churned) {
       const double factor = from == Stage::none ? 1.0 : readoption;
       const double hazard = factor * price_term *
                             (p * innovativeness[i] + imitation[sector[i]] + peer_coefficient * adopting_peers);
-      if (factor > 0 && Stream(key, first_id + i, t).uniform() < hazard) to = Stage::pilot;
+      if (factor > 0) {
+        drew_slot0 = true;
+        if (rng.uniform() < hazard) to = Stage::pilot;
+      }
     } else if (from == Stage::pilot) {
       in_stage[i] = static_cast<std::uint8_t>(std::min(in_stage[i] + 1, 255));
       if (in_stage[i] >= pilot_quarters) {
-        if (productivity[i] * roi_factor >= hurdle) {
+        if (productivity[i] * roi >= hurdle) {
           to = Stage::production;
-        } else if (Stream(key, first_id + i, t).uniform() < pilot_churn) {
-          to = Stage::churned;
+        } else {
+          drew_slot0 = true;
+          if (rng.uniform() < pilot_churn) to = Stage::churned;
         }
       }
     } else {
       in_stage[i] = static_cast<std::uint8_t>(std::min(in_stage[i] + 1, 255));
-      low_roi[i] = productivity[i] * roi_factor < 1.0 ? static_cast<std::uint8_t>(std::min(low_roi[i] + 1, 255)) : 0;
+      low_roi[i] = productivity[i] * roi < 1.0 ? static_cast<std::uint8_t>(std::min(low_roi[i] + 1, 255)) : 0;
       if (low_roi[i] >= patience) to = Stage::churned;
     }
     if (to != from) {
@@ -262,11 +360,34 @@ void EnterprisePopulation::step(int quarter, const EnterpriseConditions& c) {
       low_roi[i] = 0;
       tally.transition(i, from, to);
     }
-    demand[i] = is_adopter(to) ? static_cast<float>(employees[i] * revenue_per_employee * exposure[sector[i]] *
-                                                    c.usage_per_usd_m * (to == Stage::production ? 1.0 : pilot_intensity))
-                               : 0.0f;
-    tally.add(i, to, roi_factor);
-  });
+    if (kChoosing && is_adopter(to)) {
+      if (!is_adopter(from)) {  // a new adopter: slot 0 was its adoption draw
+        provider[i] = static_cast<std::uint8_t>(pick_provider(new_adopter_choice, providers, rng.uniform()));
+      } else if (reevaluation > 0) {
+        if (!drew_slot0) rng.next_u64();
+        const double v = rng.uniform();
+        if (v < reevaluation) {
+          const std::uint8_t old = provider[i];
+          provider[i] = static_cast<std::uint8_t>(pick_provider(choice + old * providers, providers, v / reevaluation));
+          if (provider[i] != old) tally.switched(i);
+        }
+      }
+    }
+    demand[i] = is_adopter(to)
+                    ? static_cast<float>(employees[i] * revenue_per_employee * exposure[sector[i]] *
+                                         usage[provider[i]] * (to == Stage::production ? 1.0 : pilot_intensity))
+                    : 0.0f;
+    tally.add(i, to, roi);
+  };
+  // Compiled twice: with one provider there is nothing to choose, and the loop carries none of that code
+  // (it is as fast as before providers existed).
+  if (choosing) {
+    network_.for_each_peer_sum<std::uint8_t>(
+        peer_view_, wants_peers, [&](std::size_t i, int peers) { update.template operator()<true>(i, peers); });
+  } else {
+    network_.for_each_peer_sum<std::uint8_t>(
+        peer_view_, wants_peers, [&](std::size_t i, int peers) { update.template operator()<false>(i, peers); });
+  }
 }
 
 void EnterprisePopulation::exchange_peers(Comm& comm) {
@@ -316,17 +437,22 @@ EnterpriseAggregates EnterprisePopulation::aggregate(Comm& comm) {
   out.churned_from_production = total[kChurnedFromProduction];
   out.compute_demand_units = total[kComputeDemand];
   out.production_roi_weighted = total[kProductionRoi];
-  out.firms_by_sector.assign(total.begin() + kSectorFirms, total.begin() + kSectorFirms + static_cast<long>(sectors_));
-  out.adopters_by_sector.assign(total.begin() + kSectorFirms + static_cast<long>(sectors_), total.end());
+  out.provider_switches = total[kProviderSwitches];
+  const auto column = [&](std::size_t first) { return total.begin() + static_cast<long>(first); };
+  const std::size_t demand_first = kSectorFirms + 2 * sectors_, customers_first = demand_first + providers_;
+  out.firms_by_sector.assign(column(kSectorFirms), column(kSectorFirms + sectors_));
+  out.adopters_by_sector.assign(column(kSectorFirms + sectors_), column(demand_first));
+  out.demand_by_provider.assign(column(demand_first), column(customers_first));
+  out.customers_by_provider.assign(column(customers_first), column(customers_first + providers_));
   return out;
 }
 
 double EnterprisePopulation::estimated_bytes_per_agent(const Scenario& scenario) {
   const auto& net = scenario.enterprises().network();
   const double rewired = net.degree() * net.rewiring_probability();
-  // 25 bytes of state + 1 of peer view + 2 of link mask, 4 per rewired link kept and 16 more while the
+  // 26 bytes of state + 1 of peer view + 2 of link mask, 4 per rewired link kept and 16 more while the
   // network is built; a quarter more for vector growth and rounding.
-  return 1.25 * (28.0 + 20.0 * rewired);
+  return 1.25 * (29.0 + 20.0 * rewired);
 }
 
 double EnterprisePopulation::bytes_per_agent() const {

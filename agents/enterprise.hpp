@@ -5,6 +5,7 @@
 #include <cereal/cereal.hpp>
 #include <cereal/types/vector.hpp>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,7 @@ struct EnterpriseState {
   std::vector<std::uint8_t> quarters_in_stage;  // saturates at 255
   std::vector<std::uint8_t> low_roi_quarters;   // consecutive production quarters with ROI < 1
   std::vector<float> compute_demand;            // H100-equivalent units demanded this quarter
+  std::vector<std::uint8_t> provider;           // current hyperscaler (index; meaningful for adopters)
 
   void resize(std::size_t n);
   std::size_t size() const { return stage.size(); }
@@ -47,21 +49,45 @@ struct EnterpriseState {
   double bytes_per_agent() const;
 
   template <class Archive>
-  void serialize(Archive& ar, std::uint32_t /*version*/) {
+  void serialize(Archive& ar, std::uint32_t version) {
     ar(sector, size_class, employees, innovativeness, productivity, weight, stage, quarters_in_stage,
        low_roi_quarters, compute_demand);
+    if (version >= 2) {
+      ar(provider);
+    } else {
+      provider.assign(stage.size(), 0);  // version 1 had one implicit provider
+    }
   }
 };
 
-// Conditions of one quarter that every enterprise sees (the same on every rank).
+// Conditions of one quarter that every enterprise sees (the same on every rank). Per-provider arrays
+// have H = max(1, number of hyperscalers) entries: with none listed, one implicit provider.
 struct EnterpriseConditions {
-  double compute_price = 0;        // USD per unit-hour
-  double hazard_price_term = 1;    // (P / P_ref)^(-epsilon_a)
-  double usage_per_usd_m = 0;      // kappa_t * (P / P_ref)^(-epsilon): units per USD million exposed revenue
-  double roi_factor = 1;           // realised ROI = productivity * roi_factor
+  double compute_price = 0;        // price index P, USD per unit-hour
+  double hazard_price_term = 1;    // (P / P_ref)^(-epsilon_a), at the price index
+  // kappa_t * (P_h / P_ref)^(-epsilon): units per USD million exposed revenue, per provider h
+  std::vector<double> provider_usage_per_usd_m;
+  // Realised ROI of a customer of h = productivity * this: the ROI factor at P_h times
+  // served_h^rationing_roi_elasticity (served_h: the share of demand h served last quarter)
+  std::vector<double> provider_roi_factor;
+  // Logit choice table, (H + 1) rows of H cumulative probabilities: row c < H for a customer of c,
+  // row H for a new adopter (agents/provider_choice.hpp)
+  std::vector<double> choice_cdf;
+  double reevaluation_probability = 0;  // per adopter and quarter
   std::vector<double> imitation;   // per sector: q * (1 - omega) * sector adoption share, last quarter
   double peer_coefficient = 0;     // q * omega / k: added hazard per adopting peer
 };
+
+// Number of compute providers enterprises choose among: max(1, scenario.hyperscaler_size()).
+std::size_t provider_count(const Scenario& scenario);
+
+// Fills the per-provider fields of `c` (provider_usage_per_usd_m, provider_roi_factor, choice_cdf,
+// reevaluation_probability) from the quarter's capability and efficiency indices, the reference price
+// P_ref, and per provider h its price P_h (> 0), its served share s_h of last quarter (in [0, 1];
+// clamped) and its attractiveness a_h. The spans have one entry per provider, all of the same size.
+void set_provider_conditions(EnterpriseConditions& c, const Scenario& scenario, double capability,
+                             double efficiency, double reference_price, std::span<const double> prices,
+                             std::span<const double> served, std::span<const double> attractiveness);
 
 // Weighted totals over all enterprises, identical on every rank.
 struct EnterpriseAggregates {
@@ -72,6 +98,9 @@ struct EnterpriseAggregates {
   double new_pilots = 0, new_production = 0, churned_from_pilot = 0, churned_from_production = 0;
   double compute_demand_units = 0;
   double production_roi_weighted = 0;  // sum of weight * ROI over production adopters
+  // Per provider, over adopters (pilot or production) of it: sum of weight * compute demand, of weight
+  std::vector<double> demand_by_provider, customers_by_provider;
+  double provider_switches = 0;  // weighted adopters that changed provider this quarter
 
   double firms() const;
   double adopters() const { return firms_by_stage[1] + firms_by_stage[2]; }
@@ -84,7 +113,11 @@ class EnterprisePopulation {
 
   // Adoption, pilot/production decisions, churn and compute demand for quarter t, reading last quarter's
   // peer flags and `conditions`. Synchronous: every agent sees the same previous state.
+  // Throws Error if the conditions' per-provider arrays do not have provider_count() entries.
   void step(int quarter, const EnterpriseConditions& conditions);
+  // Gives every initial adopter a provider, drawn from the new-adopter row of `conditions` (quarter 0's).
+  // Call once, right after construction; aggregate() then counts the initial customers by provider.
+  void choose_initial_providers(const EnterpriseConditions& conditions);
   // Publishes this quarter's adoption flags to the peer view and exchanges ghosts.
   void exchange_peers(Comm& comm);
   // Stops the run (on every rank, via agreed()) if any agent's floating-point state is NaN or infinite,
@@ -107,6 +140,9 @@ class EnterprisePopulation {
  private:
   void draw_traits();
   void draw_initial_stages(Comm& comm);
+  void check_provider_arrays(const EnterpriseConditions& c) const;
+  // Block sums of the current state with no flows (set-up).
+  void tally_state();
 
   const Scenario& scenario_;
   StreamKey key_;
@@ -114,6 +150,7 @@ class EnterprisePopulation {
   EnterpriseState state_;
   RingNetwork network_;
   std::size_t sectors_;                  // sector count (1 when the scenario lists none)
+  std::size_t providers_;                // provider count H (provider_count())
   std::vector<std::uint8_t> peer_view_;  // 1 = adopter (pilot or production), laid out by network_
   BlockSums sums_;
   int block_shift_;  // local index >> block_shift_ = local block (blocks are powers of two, aligned)
@@ -121,4 +158,4 @@ class EnterprisePopulation {
 
 }  // namespace megacycle
 
-CEREAL_CLASS_VERSION(megacycle::EnterpriseState, 1);
+CEREAL_CLASS_VERSION(megacycle::EnterpriseState, 2);

@@ -11,14 +11,22 @@
 namespace megacycle {
 namespace {
 
-void check_schedule(io::ValidationReport& report, const std::string& path, const Schedule& schedule) {
+// Which values a schedule allows: > 0 (prices, indices), >= 0 (rates), or a share in [0, 1).
+enum class Allowed { positive, non_negative, share };
+
+void check_schedule(io::ValidationReport& report, const std::string& path, const Schedule& schedule,
+                    Allowed allowed = Allowed::positive) {
   for (int i = 0; i < schedule.point_size(); ++i) {
     const auto& point = schedule.point(i);
     const std::string at = fmt::format("{}.point[{}]", path, i);
     if (i > 0 && point.quarter() <= schedule.point(i - 1).quarter())
       report.add(at + ".quarter", fmt::format("{} must be greater than the previous point's quarter ({})",
                                               point.quarter(), schedule.point(i - 1).quarter()));
-    if (!(point.value() > 0)) report.add(at + ".value", fmt::format("{} must be > 0", point.value()));
+    const double v = point.value();
+    if (allowed == Allowed::positive && !(v > 0)) report.add(at + ".value", fmt::format("{} must be > 0", v));
+    if (allowed == Allowed::non_negative && !(v >= 0)) report.add(at + ".value", fmt::format("{} must be >= 0", v));
+    if (allowed == Allowed::share && !(v >= 0 && v < 1))
+      report.add(at + ".value", fmt::format("{} must be in [0, 1)", v));
   }
 }
 
@@ -29,12 +37,68 @@ bool valid_name(const std::string& name) {
   return true;
 }
 
+// Names of the firms of one kind: valid as CSV values and unique. Returns the set of names.
+template <class Firms>
+std::set<std::string> check_names(io::ValidationReport& report, const std::string& path, const Firms& firms) {
+  std::set<std::string> names;
+  for (int i = 0; i < firms.size(); ++i) {
+    const std::string at = fmt::format("{}[{}].name", path, i);
+    const std::string& name = firms.Get(i).name();
+    if (!valid_name(name))
+      report.add(at, fmt::format("\"{}\": give every firm a name of letters, digits and '_'", name));
+    else if (!names.insert(name).second)
+      report.add(at, fmt::format("\"{}\" is used by an earlier {}", name, path));
+  }
+  return names;
+}
+
+// The industry: firms named uniquely, labs renting from a listed hyperscaler, someone to sell chips.
+void check_industry(const Scenario& s, io::ValidationReport& report) {
+  const auto hyperscalers = check_names(report, "hyperscaler", s.hyperscaler());
+  check_names(report, "chip_vendor", s.chip_vendor());
+  check_names(report, "ai_lab", s.ai_lab());
+  if (s.hyperscaler_size() > 255)
+    report.add("hyperscaler", fmt::format("{} hyperscalers; at most 255", s.hyperscaler_size()));
+  for (int i = 0; i < s.ai_lab_size(); ++i)
+    if (!hyperscalers.count(s.ai_lab(i).provider()))
+      report.add(fmt::format("ai_lab[{}].provider", i),
+                 fmt::format("\"{}\" is not one of the scenario's hyperscalers", s.ai_lab(i).provider()));
+  if (s.hyperscaler_size() == 0) {
+    if (s.chip_vendor_size() > 0 || s.ai_lab_size() > 0)
+      report.add(s.chip_vendor_size() > 0 ? "chip_vendor" : "ai_lab",
+                 "chip vendors and AI labs need at least one hyperscaler in the scenario");
+    return;
+  }
+  int asic = 0;
+  double merchant = 0, attractive = 0;
+  for (const auto& v : s.chip_vendor()) {
+    asic += v.custom_asic() ? 1 : 0;
+    if (!v.custom_asic()) merchant += v.merchant_share();
+  }
+  if (asic > 1) report.add("chip_vendor", fmt::format("{} vendors have custom_asic: true; at most one", asic));
+  if (!(merchant > 0))
+    report.add("chip_vendor", "hyperscalers need a merchant chip vendor: at least one vendor without custom_asic "
+                              "and with merchant_share > 0");
+  for (const auto& h : s.hyperscaler()) attractive += h.customer_attractiveness();
+  if (!(attractive > 0))
+    report.add("hyperscaler", "at least one hyperscaler needs customer_attractiveness > 0 (enterprises buy from it)");
+}
+
 // Consistency rules the schema's ranges cannot express.
 void check_model(const Scenario& s, io::ValidationReport& report) {
   const auto& env = s.environment();
   check_schedule(report, "environment.compute_price", env.compute_price());
   check_schedule(report, "environment.capability_index", env.capability_index());
   check_schedule(report, "environment.algorithmic_efficiency", env.algorithmic_efficiency());
+  check_schedule(report, "environment.risk_free_rate", env.risk_free_rate(), Allowed::non_negative);
+  check_schedule(report, "environment.equity_risk_premium", env.equity_risk_premium(), Allowed::non_negative);
+  check_schedule(report, "environment.energy_price_usd_per_mwh", env.energy_price_usd_per_mwh());
+  check_schedule(report, "environment.grid_connection_mw_per_quarter", env.grid_connection_mw_per_quarter(),
+                 Allowed::non_negative);
+  check_schedule(report, "environment.export_control_share", env.export_control_share(), Allowed::share);
+  check_schedule(report, "environment.capex_subsidy_rate", env.capex_subsidy_rate(), Allowed::share);
+  check_schedule(report, "environment.investor_sentiment", env.investor_sentiment());
+  check_industry(s, report);
 
   const auto& e = s.enterprises();
   if (!(e.max_employees() > e.min_employees()))

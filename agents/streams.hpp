@@ -10,6 +10,8 @@ inline constexpr std::uint8_t kPopulationEnterprises = 1;
 inline constexpr std::uint8_t kPurposeTraits = 1;        // sector, size, innovativeness, productivity
 inline constexpr std::uint8_t kPurposeInitialStage = 2;  // adopter or not at the start
 inline constexpr std::uint8_t kPurposeNetwork = 3;       // Watts-Strogatz rewiring
-inline constexpr std::uint8_t kPurposeQuarter = 4;       // the quarter's adoption or churn draw
+inline constexpr std::uint8_t kPurposeQuarter = 4;       // the quarter's draws: slot 0 adoption or churn,
+                                                         // slot 1 provider choice or re-evaluation
+inline constexpr std::uint8_t kPurposeInitialProvider = 5;  // provider of an initial adopter
 
 }  // namespace megacycle

@@ -5,6 +5,8 @@
 #include <sstream>
 
 #include "agents/economy.hpp"
+#include "agents/provider_choice.hpp"
+#include "engine/error.hpp"
 
 namespace megacycle {
 namespace {
@@ -71,6 +73,8 @@ TEST(Enterprises, StateRoundTripsThroughCereal) {
   EXPECT_EQ(after.employees, before.employees);
   EXPECT_EQ(after.compute_demand, before.compute_demand);
   EXPECT_EQ(after.low_roi_quarters, before.low_roi_quarters);
+  EXPECT_EQ(after.provider, before.provider);
+  EXPECT_EQ(after.provider.size(), before.stage.size());
 }
 
 TEST(Enterprises, StateStaysWellUnder64BytesPerAgent) {
@@ -108,6 +112,178 @@ TEST(Enterprises, SameSeedSameRunDifferentSeedDifferentRun) {
   };
   EXPECT_EQ(run(1), run(1));
   EXPECT_NE(run(1), run(2));
+}
+
+// Scenario with hyperscalers of the given customer attractiveness (named a, b, ...).
+Scenario with_providers(std::int64_t population, const std::vector<double>& attractiveness) {
+  auto s = small(population);
+  for (std::size_t h = 0; h < attractiveness.size(); ++h) {
+    auto* hyperscaler = s.add_hyperscaler();
+    hyperscaler->set_name(std::string(1, static_cast<char>('a' + h)));
+    hyperscaler->set_customer_attractiveness(attractiveness[h]);
+  }
+  return s;
+}
+
+// Conditions of a quarter at reference capability and efficiency, the given provider prices and served
+// shares, and Bass innovation only (no imitation), as Economy::conditions builds them.
+EnterpriseConditions conditions_for(const Scenario& s, const std::vector<double>& prices,
+                                    const std::vector<double>& served) {
+  EnterpriseConditions c;
+  const double p_ref = s.environment().reference_price_usd_per_unit_hour();
+  c.compute_price = p_ref;
+  std::vector<double> attractiveness(prices.size(), 1.0);
+  for (int h = 0; h < s.hyperscaler_size(); ++h)
+    attractiveness[static_cast<std::size_t>(h)] = s.hyperscaler(h).customer_attractiveness();
+  set_provider_conditions(c, s, 1.0, 1.0, p_ref, prices, served, attractiveness);
+  c.imitation.assign(static_cast<std::size_t>(std::max(1, s.enterprises().sector_size())), 0.0);
+  return c;
+}
+
+// Probability of provider h in row `row` of a choice table with n providers.
+double choice_probability(const EnterpriseConditions& c, std::size_t row, std::size_t h, std::size_t n) {
+  const double* r = c.choice_cdf.data() + row * n;
+  return r[h] - (h > 0 ? r[h - 1] : 0.0);
+}
+
+TEST(Providers, OneProviderCarriesAllDemandAndNobodySwitches) {
+  auto comm = make_local_comm();
+  Economy economy(*comm, small(20000), 0);
+  for (int t = 0; t < 4; ++t) {
+    economy.run_quarter(t);
+    const auto& a = economy.enterprise_totals();
+    ASSERT_EQ(a.demand_by_provider.size(), 1u);
+    ASSERT_EQ(a.customers_by_provider.size(), 1u);
+    EXPECT_EQ(a.demand_by_provider[0], a.compute_demand_units);  // the same sums in the same order
+    EXPECT_NEAR(a.customers_by_provider[0], a.adopters(), 1e-9 * a.adopters());
+    EXPECT_EQ(a.provider_switches, 0.0);
+  }
+  for (auto h : economy.enterprises().state().provider) ASSERT_EQ(h, 0);
+}
+
+TEST(Providers, CustomerSharesFollowTheLogitAtDifferentPrices) {
+  // Two equally attractive providers, the second 25% dearer; no re-evaluation, so every adopter has
+  // chosen once from the new-adopter row: initial adopters at set-up, new pilots when they adopt.
+  auto comm = make_local_comm();
+  auto s = with_providers(200000, {1.0, 1.0});
+  s.mutable_enterprises()->mutable_providers()->set_reevaluation_probability(0);
+  s.mutable_enterprises()->mutable_adoption()->set_bass_p_per_year(0.4);
+  // Usage price elasticity 1: ROI does not depend on the price, so churn does not tilt the shares.
+  s.mutable_enterprises()->mutable_usage()->set_price_elasticity(1.0);
+  const auto c = conditions_for(s, {2.0, 2.5}, {1.0, 1.0});
+  const double p0 = choice_probability(c, 2, 0, 2);
+  EXPECT_NEAR(p0, 1.0 / (1.0 + std::pow(1.25, -3.0)), 1e-12);  // price sensitivity 3
+  EnterprisePopulation pop(*comm, s, 0);
+  pop.choose_initial_providers(c);
+  auto check = [&](const EnterpriseAggregates& a, const char* when) {
+    ASSERT_EQ(a.customers_by_provider.size(), 2u);
+    const double weight = s.enterprises().represented_firms() / static_cast<double>(s.enterprises().population());
+    const double adopters = a.adopters() / weight;  // agents: every weight is the same here
+    const double share = a.customers_by_provider[0] / a.adopters();
+    EXPECT_NEAR(share, p0, 4 * std::sqrt(p0 * (1 - p0) / adopters)) << when;
+    EXPECT_NEAR(a.customers_by_provider[0] + a.customers_by_provider[1], a.adopters(), 1e-9 * a.adopters()) << when;
+  };
+  check(pop.aggregate(*comm), "initial adopters");
+  for (int t = 0; t < 6; ++t) pop.step(t, c);
+  const auto a = pop.aggregate(*comm);
+  check(a, "after six quarters");
+  EXPECT_GT(a.adopters(), 0.3 * a.firms());  // most adopters chose in the run, not at set-up
+  EXPECT_EQ(a.provider_switches, 0.0);
+  // Each adopter demands at its own provider's usage intensity (lower at the dearer one).
+  EXPECT_LT(c.provider_usage_per_usd_m[1], c.provider_usage_per_usd_m[0]);
+  const auto& st = pop.state();
+  const auto& e = s.enterprises();
+  for (std::size_t i = 0; i < st.size(); ++i) {
+    if (st.stage[i] != Stage::pilot && st.stage[i] != Stage::production) continue;
+    const double stage_factor = st.stage[i] == Stage::production ? 1.0 : e.usage().pilot_intensity();
+    const double exposed = st.employees[i] * e.revenue_per_employee_usd_m() * Sector().ai_exposure() * stage_factor;
+    ASSERT_NEAR(st.compute_demand[i] / exposed, c.provider_usage_per_usd_m[st.provider[i]],
+                1e-6 * c.provider_usage_per_usd_m[0])
+        << "agent " << i;
+  }
+}
+
+TEST(Providers, SwitchingCostKeepsCustomersWithTheirProvider) {
+  // Everyone re-evaluates every quarter; nobody adopts or churns, so every adopter re-evaluates.
+  auto run = [](double switching_cost) {
+    auto comm = make_local_comm();
+    auto s = with_providers(100000, {1.0, 2.0, 0.5});
+    auto* e = s.mutable_enterprises();
+    e->mutable_providers()->set_reevaluation_probability(1.0);
+    e->mutable_providers()->set_switching_cost(switching_cost);
+    e->mutable_adoption()->set_bass_p_per_year(0);
+    e->mutable_adoption()->set_bass_q_per_year(0);
+    e->mutable_adoption()->set_initial_adoption_share(0.3);
+    e->mutable_stages()->set_production_roi_hurdle(0);
+    auto* sector = e->add_sector();
+    sector->set_name("all");
+    sector->set_productivity_log_mean(5);  // never disappointed
+    const auto c = conditions_for(s, {2.0, 2.0, 2.0}, {1.0, 1.0, 1.0});
+    EnterprisePopulation pop(*comm, s, 0);
+    pop.choose_initial_providers(c);
+    const auto before = pop.aggregate(*comm);
+    pop.step(0, c);
+    const auto after = pop.aggregate(*comm);
+    EXPECT_EQ(after.adopters(), before.adopters());
+    // Expected switches: customers of c leave with probability 1 - P(stay | c).
+    double expected = 0, variance = 0;
+    const double weight = e->represented_firms() / static_cast<double>(e->population());
+    for (std::size_t h = 0; h < 3; ++h) {
+      const double leave = 1.0 - choice_probability(c, h, h, 3);
+      expected += before.customers_by_provider[h] * leave;
+      variance += before.customers_by_provider[h] * weight * leave * (1 - leave);
+    }
+    EXPECT_NEAR(after.provider_switches, expected, 4 * std::sqrt(variance)) << "switching cost " << switching_cost;
+    return after.provider_switches / after.adopters();
+  };
+  const double free_rate = run(0.0), costly_rate = run(1.0);
+  EXPECT_GT(free_rate, costly_rate + 0.15);
+}
+
+TEST(Providers, RationingLowersProductionEntry) {
+  auto entries = [](double served) {
+    auto comm = make_local_comm();
+    auto s = small(100000);
+    s.mutable_enterprises()->mutable_adoption()->set_bass_p_per_year(0.4);
+    const auto c = conditions_for(s, {2.0}, {served});
+    EnterprisePopulation pop(*comm, s, 0);
+    pop.choose_initial_providers(c);
+    double production = 0, churned = 0;
+    for (int t = 0; t < 8; ++t) {
+      pop.step(t, c);
+      const auto a = pop.aggregate(*comm);
+      production += a.new_production;
+      churned += a.churned_from_pilot + a.churned_from_production;
+    }
+    return std::pair{production, churned};
+  };
+  const auto [full_production, full_churn] = entries(1.0);
+  const auto [half_production, half_churn] = entries(0.5);
+  // ROI halves (rationing_roi_elasticity 1): the hurdle 1 now needs productivity 2 instead of 1.
+  EXPECT_LT(half_production, 0.6 * full_production);
+  EXPECT_GT(half_churn, full_churn);
+}
+
+TEST(Providers, ConditionsForTheWrongNumberOfProvidersAreRefused) {
+  auto comm = make_local_comm();
+  const auto s = with_providers(1000, {1.0, 1.0});
+  EnterprisePopulation pop(*comm, s, 0);
+  const auto one = conditions_for(small(1000), {2.0}, {1.0});
+  EXPECT_THROW(pop.step(0, one), Error);
+  EXPECT_THROW(pop.choose_initial_providers(one), Error);
+}
+
+TEST(Providers, ChoicesAreReproducible) {
+  auto comm = make_local_comm();
+  auto s = with_providers(20000, {1.0, 3.0});
+  auto run = [&] {
+    EnterprisePopulation pop(*comm, s, 0);
+    const auto c = conditions_for(s, {2.0, 2.2}, {1.0, 0.7});
+    pop.choose_initial_providers(c);
+    for (int t = 0; t < 4; ++t) pop.step(t, c);
+    return pop.state().provider;
+  };
+  EXPECT_EQ(run(), run());
 }
 
 }  // namespace

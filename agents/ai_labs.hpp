@@ -1,0 +1,47 @@
+#pragma once
+// AI labs (docs/ODD.md, "AI labs"): frontier model developers that rent compute from one hyperscaler
+// on a growing contract, earn revenue that grows with enterprise adoption, and raise funding rounds
+// whose size depends on investor sentiment. Global agents, replicated on every rank.
+#include <string>
+#include <vector>
+
+#include "agents/accounts.hpp"
+#include "agents/environment.hpp"
+#include "agents/finance.hpp"
+#include "scenario.pb.h"
+
+namespace megacycle {
+
+struct LabState {
+  const AiLab* spec;
+  std::size_t provider;  // index of the hyperscaler it rents from
+  Books books;
+  double contract_units;  // compute contracted for the coming quarter
+  double contract_this_quarter = 0;  // what this quarter's compute market saw
+  // This quarter
+  double served = 0, compute_cost = 0, revenue = 0, funding = 0;
+  MinskyClass minsky = MinskyClass::hedge;
+
+  LabState(Ledger& ledger, const AiLab& spec, std::size_t provider);
+};
+
+class AiLabs {
+ public:
+  AiLabs(const Scenario& scenario, Ledger& ledger);
+
+  void open_quarter();
+  // Revenue (from outside customers) for quarter t, given the weighted number of adopting enterprises.
+  void earn(int quarter, double adopters, double adopters_at_start);
+  // Staff costs, financing (funding rounds), and next quarter's contract from the cash it has.
+  void account(int quarter, const EnvironmentNow& env, const FinanceRules& finance,
+               const std::vector<double>& provider_prices);
+
+  std::size_t size() const { return labs_.size(); }
+  LabState& operator[](std::size_t l) { return labs_[l]; }
+  const LabState& operator[](std::size_t l) const { return labs_[l]; }
+
+ private:
+  std::vector<LabState> labs_;
+};
+
+}  // namespace megacycle

@@ -1,0 +1,75 @@
+#pragma once
+// Chip vendors and the chip market (docs/ODD.md, "Chip vendors", "Chip market"). Global agents:
+// replicated on every rank and computed identically there. Buyers are the hyperscalers (0..H-1) and
+// the non-hyperscaler buyers (index H), whose orders are exogenous.
+#include <string>
+#include <vector>
+
+#include "agents/accounts.hpp"
+#include "agents/environment.hpp"
+#include "agents/finance.hpp"
+#include "scenario.pb.h"
+
+namespace megacycle {
+
+struct VendorState {
+  std::string name;
+  bool custom_asic = false;
+  double merchant_share = 0;
+  double capacity = 0;             // units per quarter at the start's technology (physical capacity)
+  std::vector<double> pipeline;    // capacity arriving, indexed by quarter
+  double price = 0;                // USD per unit, posted for this quarter (set for the next one in account())
+  double price_shipped = 0;        // the price this quarter's shipments were paid at
+  double unit_cost0 = 0;           // USD per unit at the start
+  double other_demand0 = 0, other_growth = 0, opex0 = 0, capacity0 = 0;
+  std::vector<double> backlog;     // units per buyer (H hyperscalers + others)
+  // This quarter
+  double sellable = 0, shipped = 0, revenue = 0, cost_of_goods = 0, expansion_capex = 0, orders = 0,
+         cancellations = 0;
+  Vintages equipment;  // before books: the opening fixed assets are its book value
+  Books books;
+  Trailing4 ebitda;
+  MinskyClass minsky = MinskyClass::hedge;
+
+  VendorState(Ledger& ledger, const ChipVendor& spec, const ChipVendorRules& rules, std::size_t buyers, int horizon);
+  double backlog_total() const;
+  double gross_margin() const { return revenue > 0 ? 1.0 - cost_of_goods / revenue : 0.0; }
+};
+
+class ChipVendors {
+ public:
+  // technology_step: price-performance gain per quarter (EnvironmentPaths::technology_step()).
+  ChipVendors(const Scenario& scenario, Ledger& ledger, std::size_t hyperscalers, double technology_step);
+
+  // Market step 2: capacity arrives, sellable supply and this quarter's unit cost are set.
+  void post(int quarter, const EnvironmentNow& env);
+  // Orders (units) of buyer b at vendor v; a cancellation takes units out of the backlog (at most all).
+  void order(std::size_t v, std::size_t buyer, double units);
+  void cancel(std::size_t v, std::size_t buyer, double units);
+  // Market step 6: ships min(backlog, sellable) pro rata to the backlogs and returns the units each
+  // buyer receives from each vendor ([v][b]). Hyperscalers pay through `pay_hyperscaler`; the others
+  // pay from the outside sector here.
+  std::vector<std::vector<double>> ship(int quarter);
+  // Market step 7: production costs, operating costs, capacity expansion, financing. Then prices for next
+  // quarter from scarcity.
+  void account(int quarter, const EnvironmentNow& env, const FinanceRules& finance);
+
+  std::size_t size() const { return vendors_.size(); }
+  VendorState& operator[](std::size_t v) { return vendors_[v]; }
+  const VendorState& operator[](std::size_t v) const { return vendors_[v]; }
+  // The custom-ASIC vendor's index, or size() when there is none.
+  std::size_t asic() const { return asic_; }
+  double unit_cost(std::size_t v) const { return vendors_[v].unit_cost0 / technology_; }
+  // Fill rate of buyer b last quarter: delivered / backlog before shipping (1 with no backlog).
+  double fill_rate(std::size_t buyer) const { return fill_rate_[buyer]; }
+  double backlog_of(std::size_t buyer) const;
+
+ private:
+  const ChipVendorRules& rules_;
+  std::vector<VendorState> vendors_;
+  std::size_t asic_, others_;
+  std::vector<double> fill_rate_;
+  double technology_ = 1, technology_step_;
+};
+
+}  // namespace megacycle

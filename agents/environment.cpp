@@ -1,0 +1,53 @@
+#include "agents/environment.hpp"
+
+#include <cmath>
+
+namespace megacycle {
+namespace {
+
+PiecewiseLinear path(const Schedule& schedule, double default_level) {
+  std::vector<std::pair<double, double>> knots;
+  for (const auto& point : schedule.point()) knots.emplace_back(point.quarter(), point.value());
+  return PiecewiseLinear(std::move(knots), default_level);
+}
+
+}  // namespace
+
+double fading_growth(double growth_per_year, double half_life_years, int quarters) {
+  double level = 1.0;
+  for (int k = 0; k < quarters; ++k)
+    level *= std::pow(1.0 + growth_per_year * std::pow(0.5, k / (4.0 * half_life_years)), 0.25);
+  return level;
+}
+
+// The default levels below are the ones proto/scenario.proto documents for each schedule.
+EnvironmentPaths::EnvironmentPaths(const Scenario& s)
+    : compute_price_(path(s.environment().compute_price(), s.environment().reference_price_usd_per_unit_hour())),
+      capability_(path(s.environment().capability_index(), 1.0)),
+      efficiency_(path(s.environment().algorithmic_efficiency(), 1.0)),
+      risk_free_(path(s.environment().risk_free_rate(), 0.04)),
+      premium_(path(s.environment().equity_risk_premium(), 0.05)),
+      energy_(path(s.environment().energy_price_usd_per_mwh(), 80.0)),
+      grid_(path(s.environment().grid_connection_mw_per_quarter(), 4000.0)),
+      export_(path(s.environment().export_control_share(), 0.0)),
+      subsidy_(path(s.environment().capex_subsidy_rate(), 0.0)),
+      sentiment_(path(s.environment().investor_sentiment(), 1.0)),
+      technology_step_(std::pow(2.0, 1.0 / (4.0 * s.environment().price_performance_doubling_years()))) {}
+
+EnvironmentNow EnvironmentPaths::at(int t) const {
+  EnvironmentNow e;
+  e.compute_price = compute_price_.at(t);
+  e.capability = capability_.at(t);
+  e.efficiency = efficiency_.at(t);
+  e.risk_free_rate = risk_free_.at(t);
+  e.equity_risk_premium = premium_.at(t);
+  e.energy_price = energy_.at(t);
+  e.grid_connection_mw = grid_.at(t);
+  e.export_control_share = export_.at(t);
+  e.capex_subsidy_rate = subsidy_.at(t);
+  e.investor_sentiment = sentiment_.at(t);
+  e.technology = std::pow(technology_step_, t);
+  return e;
+}
+
+}  // namespace megacycle

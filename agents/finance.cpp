@@ -1,0 +1,61 @@
+#include "agents/finance.hpp"
+
+#include <algorithm>
+
+namespace megacycle {
+
+void Trailing4::push(double v) {
+  std::rotate(values_.begin(), values_.begin() + 1, values_.end());
+  values_[3] = v;
+}
+
+double leverage(double debt, double annual_ebitda) {
+  if (debt <= 0) return 0.0;
+  // With no positive EBITDA, any debt is as risky as the spread schedule allows: cap it at 20 turns.
+  if (annual_ebitda <= 0) return 20.0;
+  return std::min(20.0, debt / annual_ebitda);
+}
+
+double borrowing_rate(const FinanceRules& rules, double risk_free, double lev) {
+  return risk_free + rules.spread_base() + rules.spread_slope() * std::max(0.0, lev - rules.spread_free_leverage());
+}
+
+double debt_headroom(const FinanceRules& rules, double debt, double annual_ebitda) {
+  return std::max(0.0, rules.leverage_cap() * annual_ebitda - debt);
+}
+
+MinskyClass settle_quarter(Books& books, const FinanceRules& rules, const EnvironmentNow& env, double cash_target,
+                           double annual_ebitda) {
+  const double rate = borrowing_rate(rules, env.risk_free_rate, leverage(books.debt(), annual_ebitda));
+  books.interest(rate / 4.0, env.risk_free_rate / 4.0);
+  books.pay_tax(rules.tax_rate());
+  const double principal = books.debt() / rules.debt_maturity_quarters();
+  books.repay(principal);
+
+  if (books.cash() < cash_target) {
+    // Restore the buffer: debt within the cap first, equity for the rest when the market is rich,
+    // and beyond the cap from the bank when it is not (the cap binds plans, see the capex rules).
+    const double need = cash_target - books.cash();
+    const double room = debt_headroom(rules, books.debt(), annual_ebitda);
+    const double equity = env.investor_sentiment >= rules.equity_issuance_sentiment() ? std::max(0.0, need - room) : 0.0;
+    books.issue_equity(equity);
+    books.borrow(need - equity);
+  } else {
+    const double fcf = books.statements().free_cash_flow();
+    const double share = rules.dividend_payout() + rules.buyback_payout();
+    if (fcf > 0 && share > 0) {
+      const double payout = std::min(books.cash() - cash_target, fcf * share);
+      books.pay_dividends(payout * rules.dividend_payout() / share);
+      books.buy_back(payout * rules.buyback_payout() / share);
+    }
+  }
+  books.close_quarter();
+
+  const auto& s = books.statements();
+  const double operating = s.ebitda() - s.tax;
+  if (operating >= s.interest_expense + principal) return MinskyClass::hedge;
+  if (operating >= s.interest_expense) return MinskyClass::speculative;
+  return MinskyClass::ponzi;
+}
+
+}  // namespace megacycle

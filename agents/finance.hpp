@@ -1,0 +1,45 @@
+#pragma once
+// Financing shared by every firm (docs/ODD.md, "Financing and Minsky classes"): interest at a spread
+// that rises with leverage, tax, debt falling due, borrowing or equity issuance to restore the cash
+// buffer, payouts from positive free cash flow, and the quarter's Minsky class.
+#include <array>
+#include <cstdint>
+
+#include "agents/accounts.hpp"
+#include "agents/environment.hpp"
+#include "economy.pb.h"
+
+namespace megacycle {
+
+enum class MinskyClass : std::uint8_t { hedge = 0, speculative = 1, ponzi = 2 };
+inline constexpr int kMinskyCount = 3;
+inline constexpr const char* kMinskyNames[kMinskyCount] = {"hedge", "speculative", "ponzi"};
+
+// The last four quarters of a flow (EBITDA, capex, demand growth...), oldest first.
+class Trailing4 {
+ public:
+  explicit Trailing4(double fill = 0) { values_.fill(fill); }
+  void push(double v);
+  double sum() const { return values_[0] + values_[1] + values_[2] + values_[3]; }
+  double mean() const { return sum() / 4.0; }
+  double latest() const { return values_[3]; }
+
+ private:
+  std::array<double, 4> values_{};
+};
+
+// Debt / annual EBITDA; a firm with no positive EBITDA and some debt counts as at the cap's limit x 10.
+double leverage(double debt, double annual_ebitda);
+// Annual borrowing rate: risk-free + base spread + slope x leverage above the free level.
+double borrowing_rate(const FinanceRules& rules, double risk_free, double leverage);
+// Room under the leverage cap for new debt (>= 0).
+double debt_headroom(const FinanceRules& rules, double debt, double annual_ebitda);
+
+// After the quarter's operations are booked: interest, tax, repayment of the debt falling due, then
+// borrowing or equity issuance to restore `cash_target`, or payouts above it; closes the books and
+// returns the Minsky class (hedge: operating cash flow covers interest and principal due;
+// speculative: interest only; Ponzi: not even interest).
+MinskyClass settle_quarter(Books& books, const FinanceRules& rules, const EnvironmentNow& env, double cash_target,
+                           double annual_ebitda);
+
+}  // namespace megacycle

@@ -1,0 +1,107 @@
+#include "agents/industry.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "agents/markets.hpp"
+#include "engine/error.hpp"
+
+namespace megacycle {
+namespace {
+
+// Relative tolerance of the stock-flow checks (the 1e-9).
+constexpr double kAccountingTolerance = 1e-9;
+
+double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
+
+}  // namespace
+
+Industry::Industry(const Scenario& scenario, double technology_step)
+    : scenario_(scenario),
+      vendors_(scenario, ledger_, static_cast<std::size_t>(scenario.hyperscaler_size()), technology_step),
+      hyperscalers_(scenario, ledger_, vendors_, technology_step),
+      labs_(scenario, ledger_) {
+  // Backlog at the start, split across vendors like new orders would be.
+  for (std::size_t i = 0; i < hyperscalers_.size(); ++i) {
+    const auto& s = *hyperscalers_[i].spec;
+    double share = 0;
+    for (std::size_t v = 0; v < vendors_.size(); ++v) share += vendors_[v].merchant_share;
+    const double own = vendors_.asic() < vendors_.size() ? s.own_silicon_share() * s.initial_backlog_units() : 0.0;
+    if (own > 0) vendors_.order(vendors_.asic(), i, own);
+    for (std::size_t v = 0; v < vendors_.size(); ++v)
+      if (share > 0 && v != vendors_.asic()) vendors_.order(v, i, (s.initial_backlog_units() - own) * vendors_[v].merchant_share / share);
+  }
+}
+
+void Industry::open_quarter(int t, const EnvironmentNow& env) {
+  env_ = env;
+  labs_.open_quarter();
+  hyperscalers_.connect_power(t, env);
+  vendors_.post(t, env);
+  hyperscalers_.plan(t, env, vendors_);
+}
+
+void Industry::clear_compute(int t, const std::vector<double>& demand, double adopters) {
+  if (adopters_at_start_ < 0) adopters_at_start_ = adopters;
+  labs_.earn(t, adopters, adopters_at_start_);
+  clear_compute_market(t, hyperscalers_, labs_, demand);
+}
+
+void Industry::close_quarter(int t) {
+  clear_chip_market(t, env_, vendors_, hyperscalers_);
+  const std::vector<double> next_prices = prices();  // labs plan next quarter at this quarter's prices
+  hyperscalers_.account(t, env_, scenario_.finance());
+  vendors_.account(t, env_, scenario_.finance());
+  labs_.account(t, env_, scenario_.finance(), next_prices);
+  // Stock-flow consistency, every quarter: a gap here is a bug in the model's bookkeeping.
+  if (money_gap() > kAccountingTolerance || books_gap() > kAccountingTolerance)
+    throw Error(fmt::format("accounts: stock-flow check failed in quarter {}: money gap {:.3g}, largest books gap {:.3g} "
+                            "(relative; tolerance {:g})",
+                            t, money_gap(), books_gap(), kAccountingTolerance));
+}
+
+double Industry::money_gap() const {
+  double scale = 1.0;
+  for (int a = 0; a < ledger_.accounts(); ++a) scale = std::max(scale, std::abs(ledger_.balance(a)));
+  return std::abs(ledger_.total() - ledger_.opening_total()) / scale;
+}
+
+double Industry::books_gap() const {
+  double gap = 0;
+  for (std::size_t i = 0; i < hyperscalers_.size(); ++i) gap = std::max(gap, hyperscalers_[i].books.consistency_gap());
+  for (std::size_t v = 0; v < vendors_.size(); ++v) gap = std::max(gap, vendors_[v].books.consistency_gap());
+  for (std::size_t l = 0; l < labs_.size(); ++l) gap = std::max(gap, labs_[l].books.consistency_gap());
+  return gap;
+}
+
+std::vector<double> Industry::prices() const {
+  std::vector<double> p;
+  for (std::size_t i = 0; i < hyperscalers_.size(); ++i) p.push_back(hyperscalers_[i].price);
+  return p;
+}
+
+std::vector<double> Industry::served_shares() const {
+  std::vector<double> s;
+  for (std::size_t i = 0; i < hyperscalers_.size(); ++i) s.push_back(hyperscalers_[i].served_share);
+  return s;
+}
+
+std::vector<double> Industry::attractiveness() const {
+  std::vector<double> a;
+  for (std::size_t i = 0; i < hyperscalers_.size(); ++i) a.push_back(hyperscalers_[i].spec->customer_attractiveness());
+  return a;
+}
+
+double Industry::price_index() const {
+  double served = 0, paid = 0, capacity = 0, listed = 0;
+  for (std::size_t i = 0; i < hyperscalers_.size(); ++i) {
+    const auto& h = hyperscalers_[i];
+    served += h.served, paid += h.served * h.price;
+    capacity += h.installed(), listed += h.installed() * h.price;
+  }
+  return served > 0 ? paid / served : ratio(listed, capacity);
+}
+
+}  // namespace megacycle

@@ -1,0 +1,62 @@
+#pragma once
+// The AI industry: chip vendors, hyperscalers and AI labs, the money ledger they pay through, and the
+// compute and chip markets that couple them (docs/ODD.md, "Markets, in the order of one quarter").
+// Global agents: every rank holds all of them and computes them identically from the same reduced
+// enterprise totals, so no communication is needed and results do not depend on the rank count.
+#include <string>
+#include <vector>
+
+#include "agents/accounts.hpp"
+#include "agents/ai_labs.hpp"
+#include "agents/chip_vendors.hpp"
+#include "agents/environment.hpp"
+#include "agents/hyperscalers.hpp"
+#include "engine/io/csv.hpp"
+#include "scenario.pb.h"
+
+namespace megacycle {
+
+class Industry {
+ public:
+  Industry(const Scenario& scenario, double technology_step);
+
+  // Steps 1-3 of the quarter: power connections, vendors' prices and supply, hyperscalers' plans.
+  void open_quarter(int quarter, const EnvironmentNow& env);
+  // Step 5: the compute market; `adopters` (weighted) sets the AI labs' revenue.
+  void clear_compute(int quarter, const std::vector<double>& enterprise_demand_by_provider, double adopters);
+  // Steps 6-7: the chip market and every firm's accounts; then checks stock-flow consistency.
+  void close_quarter(int quarter);
+
+  // Prices and served shares the enterprises see next (one entry per hyperscaler).
+  std::vector<double> prices() const;
+  std::vector<double> served_shares() const;
+  std::vector<double> attractiveness() const;
+  // Mean posted compute price, weighted by what each provider served last quarter (by installed
+  // capacity before anything has been served): the price level enterprises' adoption responds to.
+  double price_index() const;
+
+  // quarterly.csv columns of the industry, and firms.csv (one row per firm per quarter).
+  std::vector<std::string> quarterly_header() const;
+  std::vector<io::CsvWriter::Cell> quarterly_row() const;
+  static std::vector<std::string> firms_header();
+  std::vector<std::vector<io::CsvWriter::Cell>> firms_rows(int quarter, const std::string& period) const;
+
+  const Ledger& ledger() const { return ledger_; }
+  const Hyperscalers& hyperscalers() const { return hyperscalers_; }
+  const ChipVendors& vendors() const { return vendors_; }
+  const AiLabs& labs() const { return labs_; }
+  // Largest relative gap of the last quarter: money (ledger total vs opening) and any firm's books.
+  double money_gap() const;
+  double books_gap() const;
+
+ private:
+  const Scenario& scenario_;
+  Ledger ledger_;
+  ChipVendors vendors_;
+  Hyperscalers hyperscalers_;
+  AiLabs labs_;
+  EnvironmentNow env_;
+  double adopters_at_start_ = -1;
+};
+
+}  // namespace megacycle
