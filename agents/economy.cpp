@@ -63,7 +63,7 @@ EnterpriseConditions Economy::conditions(int t) const {
 
   EnterpriseConditions c;
   c.compute_price = price;
-  c.hazard_price_term = std::pow(relative_price, -e.adoption().price_elasticity());
+  c.hazard_price_term = now.adoption_hazard_multiplier * std::pow(relative_price, -e.adoption().price_elasticity());
   // Providers: the hyperscalers' posted prices and last quarter's served shares; with no hyperscaler
   // listed, one implicit provider at the environment's price, always fully served.
   const std::vector<double> prices = industry_ ? industry_->prices() : std::vector<double>{price};

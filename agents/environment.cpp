@@ -32,6 +32,7 @@ EnvironmentPaths::EnvironmentPaths(const Scenario& s)
       export_(path(s.environment().export_control_share(), 0.0)),
       subsidy_(path(s.environment().capex_subsidy_rate(), 0.0)),
       sentiment_(path(s.environment().investor_sentiment(), 1.0)),
+      hazard_(path(s.environment().adoption_hazard_multiplier(), 1.0)),
       technology_step_(std::pow(2.0, 1.0 / (4.0 * s.environment().price_performance_doubling_years()))) {}
 
 EnvironmentNow EnvironmentPaths::at(int t) const {
@@ -46,6 +47,7 @@ EnvironmentNow EnvironmentPaths::at(int t) const {
   e.export_control_share = export_.at(t);
   e.capex_subsidy_rate = subsidy_.at(t);
   e.investor_sentiment = sentiment_.at(t);
+  e.adoption_hazard_multiplier = hazard_.at(t);
   e.technology = std::pow(technology_step_, t);
   return e;
 }

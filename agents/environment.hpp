@@ -17,6 +17,7 @@ struct EnvironmentNow {
   double energy_price = 0;           // USD per MWh
   double grid_connection_mw = 0;     // per quarter, all hyperscalers together
   double export_control_share = 0, capex_subsidy_rate = 0, investor_sentiment = 1;
+  double adoption_hazard_multiplier = 1;
   double technology = 1;             // price-performance relative to the start: 2^(t / (4 * doubling years))
 };
 
@@ -33,7 +34,7 @@ class EnvironmentPaths {
 
  private:
   PiecewiseLinear compute_price_, capability_, efficiency_, risk_free_, premium_, energy_, grid_, export_,
-      subsidy_, sentiment_;
+      subsidy_, sentiment_, hazard_;
   double technology_step_;
 };
 

@@ -98,6 +98,8 @@ void check_model(const Scenario& s, io::ValidationReport& report) {
   check_schedule(report, "environment.export_control_share", env.export_control_share(), Allowed::share);
   check_schedule(report, "environment.capex_subsidy_rate", env.capex_subsidy_rate(), Allowed::share);
   check_schedule(report, "environment.investor_sentiment", env.investor_sentiment());
+  check_schedule(report, "environment.adoption_hazard_multiplier", env.adoption_hazard_multiplier(),
+                 Allowed::non_negative);
   check_industry(s, report);
 
   const auto& e = s.enterprises();
