@@ -105,12 +105,14 @@ void EnterpriseState::resize(std::size_t n) {
   low_roi_quarters.resize(n, 0);
   compute_demand.resize(n, 0.0f);
   provider.resize(n, 0);
+  reevaluation_countdown.resize(n, 0);
 }
 
 double EnterpriseState::bytes_per_agent() const {
   if (stage.empty()) return 0.0;
   const std::size_t bytes = sector.capacity() + size_class.capacity() + stage.capacity() +
                             quarters_in_stage.capacity() + low_roi_quarters.capacity() + provider.capacity() +
+                            reevaluation_countdown.capacity() +
                             sizeof(float) * (employees.capacity() + innovativeness.capacity() +
                                              productivity.capacity() + weight.capacity() +
                                              compute_demand.capacity());
@@ -264,13 +266,21 @@ void EnterprisePopulation::check_provider_arrays(const EnterpriseConditions& c) 
 void EnterprisePopulation::choose_initial_providers(const EnterpriseConditions& c) {
   check_provider_arrays(c);
   const double* new_adopter = c.choice_cdf.data() + providers_ * providers_;
+  // The countdown comes from the rest of the same uniform: no second draw. With one provider or r = 0
+  // there is nothing to re-evaluate, and 0 (none drawn) stays.
+  const double r = c.reevaluation_probability;
+  const bool countdown = providers_ > 1 && r > 0;
+  const double inverse_log_keep = reevaluation_inverse_log_keep(r);
   StreamKey key = key_;
   key.purpose = kPurposeInitialProvider;
   for (std::size_t i = 0; i < state_.size(); ++i) {
     state_.provider[i] = 0;
+    state_.reevaluation_countdown[i] = 0;
     if (!is_adopter(state_.stage[i])) continue;
     const double u = Stream(key, partition_.begin() + i, 0).uniform();
-    state_.provider[i] = static_cast<std::uint8_t>(pick_provider(new_adopter, providers_, u));
+    const auto [h, rest] = pick_provider_and_rest(new_adopter, providers_, u);
+    state_.provider[i] = static_cast<std::uint8_t>(h);
+    if (countdown) state_.reevaluation_countdown[i] = reevaluation_countdown(r, inverse_log_keep, rest);
   }
   tally_state();
 }
@@ -290,11 +300,18 @@ void EnterprisePopulation::step(int quarter, const EnterpriseConditions& c) {
   for (int s = 0; s < e.sector_size(); ++s) exposure[static_cast<std::size_t>(s)] = e.sector(s).ai_exposure();
 
   // Draws. Each agent's quarter stream (purpose kPurposeQuarter, time t) has fixed slots: slot 0 is the
-  // adoption or pilot-churn draw, as it always was; slot 1 is the provider draw, either a new adopter's
-  // choice or an adopter's re-evaluation (re-evaluate if v < r, then choose with v / r, which is uniform
-  // on [0, 1) given v < r). Why not a new purpose: Philox2x64 yields both slots in one block, so a new
-  // adopter's choice costs no second Philox call, and slot 0, hence every earlier draw, is unchanged. With
-  // one provider there is nothing to choose and slot 1 is never drawn.
+  // adoption or pilot-churn draw, as it always was; slot 1 is the provider draw v, for a new adopter's
+  // choice or a due re-evaluation. Why not a new purpose: Philox2x64 yields both slots in one block, so a
+  // choice costs no second Philox call, and slot 0, hence every earlier draw, is unchanged. With one
+  // provider there is nothing to choose and slot 1 is never drawn.
+  // Re-evaluation: rather than a draw per adopter and quarter, each adopter carries a countdown to its
+  // next re-evaluation, geometric with parameter r and drawn whenever it chooses, from the rest of v
+  // (pick_provider_and_rest: uniform and independent of the pick), so the Philox block it already uses
+  // serves. Waiting times geometric on {1, 2, ...} make re-evaluation a Bernoulli(r) process over the
+  // quarters, as the per-quarter draw was (saturation at 255 aside: (1 - r)^255, 2e-6 at r = 0.05), but
+  // an adopter that is not due draws nothing. A countdown of 0 (none drawn yet) falls back to the
+  // per-quarter test: re-evaluate if v < r and choose with v / r (uniform given v < r), else count down
+  // from (v - r) / (1 - r) (uniform given v >= r).
   StreamKey key = key_;
   key.purpose = kPurposeQuarter;
   const auto t = static_cast<std::uint64_t>(quarter);
@@ -308,6 +325,8 @@ void EnterprisePopulation::step(int quarter, const EnterpriseConditions& c) {
   const double* new_adopter_choice = choice + providers * providers;
   const bool choosing = providers > 1;
   const double reevaluation = c.reevaluation_probability;
+  const bool reevaluating = reevaluation > 0;  // r = 0: never; no countdown is drawn or counted
+  const double inverse_log_keep = reevaluation_inverse_log_keep(reevaluation);
   sums_.clear();
   if (state_.size() == 0) return;
   const Tally tally(sums_, sectors_, providers_, block_shift_, state_);
@@ -315,6 +334,7 @@ void EnterprisePopulation::step(int quarter, const EnterpriseConditions& c) {
   std::uint8_t* __restrict in_stage = state_.quarters_in_stage.data();
   std::uint8_t* __restrict low_roi = state_.low_roi_quarters.data();
   std::uint8_t* __restrict provider = state_.provider.data();
+  std::uint8_t* __restrict countdown = state_.reevaluation_countdown.data();
   float* __restrict demand = state_.compute_demand.data();
   const float* __restrict innovativeness = state_.innovativeness.data();
   const float* __restrict productivity = state_.productivity.data();
@@ -362,14 +382,29 @@ void EnterprisePopulation::step(int quarter, const EnterpriseConditions& c) {
     }
     if (kChoosing && is_adopter(to)) {
       if (!is_adopter(from)) {  // a new adopter: slot 0 was its adoption draw
-        provider[i] = static_cast<std::uint8_t>(pick_provider(new_adopter_choice, providers, rng.uniform()));
-      } else if (reevaluation > 0) {
-        if (!drew_slot0) rng.next_u64();
-        const double v = rng.uniform();
-        if (v < reevaluation) {
-          const std::uint8_t old = provider[i];
-          provider[i] = static_cast<std::uint8_t>(pick_provider(choice + old * providers, providers, v / reevaluation));
-          if (provider[i] != old) tally.switched(i);
+        const auto [h, rest] = pick_provider_and_rest(new_adopter_choice, providers, rng.uniform());
+        provider[i] = static_cast<std::uint8_t>(h);
+        countdown[i] = reevaluating ? reevaluation_countdown(reevaluation, inverse_log_keep, rest) : 0;
+      } else if (reevaluating) {
+        const std::uint8_t left = countdown[i];
+        if (left > 1) {
+          countdown[i] = static_cast<std::uint8_t>(left - 1);  // not due: no draw
+        } else {
+          if (!drew_slot0) rng.next_u64();
+          double v = rng.uniform();
+          bool due = true;
+          if (left == 0) {  // none drawn yet: this quarter's plain test
+            due = v < reevaluation;
+            v = due ? v / reevaluation : (v - reevaluation) / (1.0 - reevaluation);
+          }
+          if (due) {
+            const std::uint8_t old = provider[i];
+            const auto [h, rest] = pick_provider_and_rest(choice + old * providers, providers, v);
+            provider[i] = static_cast<std::uint8_t>(h);
+            if (provider[i] != old) tally.switched(i);
+            v = rest;
+          }
+          countdown[i] = reevaluation_countdown(reevaluation, inverse_log_keep, v);
         }
       }
     }
@@ -450,9 +485,9 @@ EnterpriseAggregates EnterprisePopulation::aggregate(Comm& comm) {
 double EnterprisePopulation::estimated_bytes_per_agent(const Scenario& scenario) {
   const auto& net = scenario.enterprises().network();
   const double rewired = net.degree() * net.rewiring_probability();
-  // 26 bytes of state + 1 of peer view + 2 of link mask, 4 per rewired link kept and 16 more while the
+  // 27 bytes of state + 1 of peer view + 2 of link mask, 4 per rewired link kept and 16 more while the
   // network is built; a quarter more for vector growth and rounding.
-  return 1.25 * (29.0 + 20.0 * rewired);
+  return 1.25 * (30.0 + 20.0 * rewired);
 }
 
 double EnterprisePopulation::bytes_per_agent() const {

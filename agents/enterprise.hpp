@@ -42,6 +42,11 @@ struct EnterpriseState {
   std::vector<std::uint8_t> low_roi_quarters;   // consecutive production quarters with ROI < 1
   std::vector<float> compute_demand;            // H100-equivalent units demanded this quarter
   std::vector<std::uint8_t> provider;           // current hyperscaler (index; meaningful for adopters)
+  // Quarters until the adopter next re-evaluates its provider: drawn (geometric, saturating at 255)
+  // whenever it chooses one, counted down each quarter it stays an adopter, re-evaluating at 0.
+  // 0 = none drawn yet (no choice made under a re-evaluation probability, or a version-2 archive):
+  // the next quarter decides by a plain draw with the quarter's probability and draws one then.
+  std::vector<std::uint8_t> reevaluation_countdown;
 
   void resize(std::size_t n);
   std::size_t size() const { return stage.size(); }
@@ -56,6 +61,14 @@ struct EnterpriseState {
       ar(provider);
     } else {
       provider.assign(stage.size(), 0);  // version 1 had one implicit provider
+    }
+    if (version >= 3) {
+      ar(reevaluation_countdown);
+    } else {
+      // Version 2 re-evaluated by an independent draw each quarter, so there is no countdown to restore;
+      // 0 makes each adopter draw one at its next quarter, which (re-evaluation being memoryless) gives
+      // the same process as if the state had never been saved.
+      reevaluation_countdown.assign(stage.size(), 0);
     }
   }
 };
@@ -73,7 +86,9 @@ struct EnterpriseConditions {
   // Logit choice table, (H + 1) rows of H cumulative probabilities: row c < H for a customer of c,
   // row H for a new adopter (agents/provider_choice.hpp)
   std::vector<double> choice_cdf;
-  double reevaluation_probability = 0;  // per adopter and quarter
+  // r, per adopter and quarter. Adopters draw their countdown to the next re-evaluation from it when they
+  // choose (EnterpriseState::reevaluation_countdown), so it must stay the same over a run.
+  double reevaluation_probability = 0;
   std::vector<double> imitation;   // per sector: q * (1 - omega) * sector adoption share, last quarter
   double peer_coefficient = 0;     // q * omega / k: added hazard per adopting peer
 };
@@ -115,8 +130,9 @@ class EnterprisePopulation {
   // peer flags and `conditions`. Synchronous: every agent sees the same previous state.
   // Throws Error if the conditions' per-provider arrays do not have provider_count() entries.
   void step(int quarter, const EnterpriseConditions& conditions);
-  // Gives every initial adopter a provider, drawn from the new-adopter row of `conditions` (quarter 0's).
-  // Call once, right after construction; aggregate() then counts the initial customers by provider.
+  // Gives every initial adopter a provider, drawn from the new-adopter row of `conditions` (quarter 0's),
+  // and its countdown to the first re-evaluation. Call once, right after construction; aggregate() then
+  // counts the initial customers by provider.
   void choose_initial_providers(const EnterpriseConditions& conditions);
   // Publishes this quarter's adoption flags to the peer view and exchanges ghosts.
   void exchange_peers(Comm& comm);
@@ -158,4 +174,4 @@ class EnterprisePopulation {
 
 }  // namespace megacycle
 
-CEREAL_CLASS_VERSION(megacycle::EnterpriseState, 2);
+CEREAL_CLASS_VERSION(megacycle::EnterpriseState, 3);

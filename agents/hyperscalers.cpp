@@ -117,6 +117,10 @@ double Hyperscalers::internal_demand(std::size_t h, int t) const {
          fading_growth(s.internal_demand_growth_per_year(), s.internal_demand_growth_half_life_years(), t);
 }
 
+double Hyperscalers::operating_cost_per_mw_hour() const {
+  return rules_.operating_cost_usd_per_unit_hour() / rules_.power_kw_per_unit() * 1000.0;
+}
+
 double Hyperscalers::kw_per_unit(int t) const { return rules_.power_kw_per_unit() / std::pow(technology_step_, t); }
 
 void Hyperscalers::connect_power(int t, const EnvironmentNow& env) {
@@ -135,12 +139,18 @@ void Hyperscalers::connect_power(int t, const EnvironmentNow& env) {
   }
 }
 
+double HyperscalerState::capex_growth(int t) const {
+  // Clamped: after a near-stop in capex the ratio says little and would swamp the rivalry term.
+  const double before = capex_year_before(t);
+  return before > 0 ? std::clamp(capex_last_year(t) / before - 1.0, -kMaxCapexGrowth, kMaxCapexGrowth) : 0.0;
+}
+
 double Hyperscalers::peers_capex_growth(std::size_t self, int t) const {
   double sum = 0;
   int n = 0;
   for (std::size_t p = 0; p < firms_.size(); ++p) {
-    if (p == self || firms_[p].capex_year_before(t) <= 0) continue;
-    sum += firms_[p].capex_last_year(t) / firms_[p].capex_year_before(t) - 1.0;
+    if (p == self) continue;
+    sum += firms_[p].capex_growth(t);
     ++n;
   }
   return n > 0 ? sum / n : 0.0;
@@ -196,10 +206,21 @@ void Hyperscalers::plan(int t, const EnvironmentNow& env, ChipVendors& vendors) 
     h.target_capacity = expected / rules_.target_utilisation();
     const double installed = h.installed();
     const double pipeline = vendors.backlog_of(i);
-    const double own_growth = h.capex_year_before(t) > 0 ? h.capex_last_year(t) / h.capex_year_before(t) - 1.0 : 0.0;
+    const double own_growth = h.capex_growth(t);
     double desired = installed / rules_.chip_life_quarters() +
                      rules_.capacity_adjustment_speed() * (h.target_capacity - installed - s.pipeline_awareness() * pipeline) +
                      rules_.rivalry() * (peers_capex_growth(i, t) - own_growth) * h.orders_units.mean();
+    // Profitability gate: a unit bought now earns (price x u* - marginal cost) per hour over its life.
+    const double margin = h.price * rules_.target_utilisation() - kw_new / 1000.0 * (env.energy_price + operating_cost_per_mw_hour());
+    const double rate = (env.risk_free_rate + env.equity_risk_premium) / 4.0;
+    const int life = rules_.chip_life_quarters();
+    const double annuity = rate > 0 ? (1.0 - std::pow(1.0 + rate, -life)) / rate : life;
+    const double all_in = merchant_price + other_it + kw_new / 1000.0 * rules_.datacentre_usd_m_per_mw() * 1e6;
+    h.investment_q = margin * kHoursPerQuarter * annuity / all_in;
+    const double gate = std::clamp((h.investment_q - rules_.investment_q_hurdle()) /
+                                       std::max(1e-9, rules_.investment_q_full() - rules_.investment_q_hurdle()),
+                                   0.0, 1.0);
+    if (desired > 0) desired *= gate;
     h.cancellations = 0;
     if (desired < 0) {
       h.cancellations = rules_.cancellation_share() * std::min(pipeline, -desired);
@@ -290,7 +311,7 @@ void Hyperscalers::account(int t, const EnvironmentNow& env, const FinanceRules&
     // Energy for the compute served, at the average power draw of the installed chips.
     const double kw = h.installed() > 0 ? h.chips.power_mw() * 1000.0 / h.installed() : 0.0;
     h.books.cost_of_sales(suppliers, h.served * kw / 1000.0 * kHoursPerQuarter * env.energy_price / kBillion);
-    h.books.operating_expense(suppliers, h.installed() * rules_.operating_cost_usd_per_unit_hour() * kHoursPerQuarter / kBillion);
+    h.books.operating_expense(suppliers, h.chips.power_mw() * operating_cost_per_mw_hour() * kHoursPerQuarter / kBillion);
     h.books.operating_expense(suppliers, s.own_silicon_design_usd_b_per_quarter());
     h.capex_datacentre = h.construction_spend[tq];
     h.books.capex(suppliers, h.capex_datacentre);
@@ -306,7 +327,7 @@ void Hyperscalers::account(int t, const EnvironmentNow& env, const FinanceRules&
     // Next quarter's price: utilisation against the plan, the technology trend passed through, never
     // below the marginal cost of a unit-hour (energy and operating cost).
     const double decline = 1.0 - rules_.price_technology_pass_through() * (1.0 - 1.0 / technology_step_);
-    const double marginal = kw / 1000.0 * env.energy_price + rules_.operating_cost_usd_per_unit_hour();
+    const double marginal = kw / 1000.0 * (env.energy_price + operating_cost_per_mw_hour());
     h.price = std::max(marginal, h.price * (1.0 + rules_.price_adjustment() * (h.utilisation - rules_.target_utilisation())) * decline);
   }
 }

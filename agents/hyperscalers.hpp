@@ -30,6 +30,7 @@ struct HyperscalerState {
   double fitness_extrapolative = 0, fitness_narrative = 0, weight_extrapolative = 0.5;
   double predicted_extrapolative = 0, predicted_narrative = 0;  // last quarter's growth forecasts
   // This quarter
+  double investment_q = 0;       // Tobin's q of a new unit (the profitability gate)
   double forecast_growth = 0, target_capacity = 0, orders = 0, own_silicon_orders = 0, cancellations = 0;
   double mw_started = 0, mw_connected = 0;
   double demand_enterprises = 0, demand_internal = 0, demand_labs = 0;
@@ -49,6 +50,9 @@ struct HyperscalerState {
   // Capex paid over the last four quarters, and the four before.
   double capex_last_year(int quarter) const;
   double capex_year_before(int quarter) const;
+  // Year-on-year growth of capex paid, clamped to +-kMaxCapexGrowth.
+  double capex_growth(int quarter) const;
+  static constexpr double kMaxCapexGrowth = 1.0;
 };
 
 class Hyperscalers {
@@ -73,6 +77,8 @@ class Hyperscalers {
   double internal_demand(std::size_t h, int quarter) const;
   // Power per unit (kW) of chips bought in quarter t.
   double kw_per_unit(int quarter) const;
+  // Operating cost besides energy per MW of installed chips per hour (USD): opex scales with power.
+  double operating_cost_per_mw_hour() const;
 
  private:
   double forecast(HyperscalerState& h, int quarter, const EnvironmentNow& env) const;

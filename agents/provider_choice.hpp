@@ -2,7 +2,9 @@
 // Enterprises' choice of compute provider (docs/ODD.md, section 7.7): a multinomial logit over the H
 // hyperscalers with a switching cost. Pure functions; the quarter's table is built once, identically on
 // every rank, and each agent picks from one row of it with a uniform from its own stream.
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -34,6 +36,35 @@ inline std::size_t pick_provider(const double* row, std::size_t providers, doubl
   for (std::size_t k = providers; k-- > 1;)
     if (row[k] > row[k - 1]) return k;
   return 0;
+}
+
+// pick_provider() that also hands back u's place within the picked provider's interval,
+// rest = (u - row[k-1]) / (row[k] - row[k-1]) (row[-1] = 0), clamped to [0, 1). Given the pick, rest is
+// uniform on [0, 1) and independent of which provider was picked, so one uniform yields the pick and a
+// second draw (it keeps about 53 + log2 p_k bits: plenty unless p_k is tiny).
+struct ProviderPick {
+  std::size_t provider;
+  double rest;
+};
+inline ProviderPick pick_provider_and_rest(const double* row, std::size_t providers, double u) {
+  const std::size_t k = pick_provider(row, providers, u);
+  const double low = k > 0 ? row[k - 1] : 0.0;
+  const double rest = (u - low) / (row[k] - low);  // row[k] > low: pick_provider never picks probability 0
+  constexpr double kBelowOne = 1.0 - 0x1.0p-53;
+  return {k, rest >= 0.0 ? (rest < 1.0 ? rest : kBelowOne) : 0.0};
+}
+
+// Quarters until a firm's next provider re-evaluation, when it re-evaluates each quarter with
+// probability r: geometric on {1, 2, ...}, P(K > k) = (1 - r)^k, by inversion of w uniform on [0, 1),
+// saturated at 255. r >= 1 gives 1 (every quarter). For r <= 0 (never) there is nothing to count down;
+// callers skip re-evaluation altogether and this returns 255. `inverse_log_keep` = 1 / log1p(-r) (see
+// reevaluation_inverse_log_keep()), computed once per quarter rather than per firm.
+inline double reevaluation_inverse_log_keep(double r) { return r > 0 && r < 1 ? 1.0 / std::log1p(-r) : 0.0; }
+inline std::uint8_t reevaluation_countdown(double r, double inverse_log_keep, double w) {
+  if (r >= 1) return 1;
+  if (!(r > 0)) return 255;
+  const double x = std::log1p(-w) * inverse_log_keep;  // >= 0; +inf or NaN only for w >= 1
+  return x < 254.0 ? static_cast<std::uint8_t>(1 + static_cast<int>(x)) : std::uint8_t{255};
 }
 
 }  // namespace megacycle

@@ -11,7 +11,10 @@ inline constexpr std::uint8_t kPurposeTraits = 1;        // sector, size, innova
 inline constexpr std::uint8_t kPurposeInitialStage = 2;  // adopter or not at the start
 inline constexpr std::uint8_t kPurposeNetwork = 3;       // Watts-Strogatz rewiring
 inline constexpr std::uint8_t kPurposeQuarter = 4;       // the quarter's draws: slot 0 adoption or churn,
-                                                         // slot 1 provider choice or re-evaluation
-inline constexpr std::uint8_t kPurposeInitialProvider = 5;  // provider of an initial adopter
+                                                         // slot 1 provider choice (new adopter or a due
+                                                         // re-evaluation) and, from its rest, the
+                                                         // countdown to the next re-evaluation
+inline constexpr std::uint8_t kPurposeInitialProvider = 5;  // provider of an initial adopter and, from
+                                                            // the same uniform, its countdown
 
 }  // namespace megacycle
