@@ -159,8 +159,9 @@ Vintages::Charge Vintages::charge(int quarter) {
   Charge c;
   for (const auto& v : active_)
     if (quarter >= v.first_quarter && quarter <= v.last_quarter) c.depreciation += v.per_quarter;
-  // Retire what has reached the end of its life (it stays in service through its last quarter).
-  auto expired = [&](const Vintage& v) { return v.last_quarter < quarter; };
+  // Retire what reaches the end of its life: bought in quarter b, a vintage serves the markets of
+  // quarters b+1 .. b+life (it is charged after the market), exactly the quarters it depreciates over.
+  auto expired = [&](const Vintage& v) { return v.last_quarter <= quarter; };
   for (const auto& v : active_)
     if (expired(v)) c.retired_units += v.units, c.retired_power_mw += v.power_mw;
   active_.erase(std::remove_if(active_.begin(), active_.end(), expired), active_.end());

@@ -52,7 +52,7 @@ class Ledger {
 // One quarter's statements of a firm, plus its balance sheet at the end of the quarter.
 struct Statements {
   // Income statement
-  double ai_revenue = 0, other_revenue = 0;  // other: legacy business (hyperscalers), chip sales (vendors)
+  double ai_revenue = 0, other_revenue = 0;  // AI: compute, chips, lab services; other: legacy business
   double cost_of_sales = 0;                  // energy, chip production, compute bought (AI labs)
   double operating_expense = 0;              // staff, R&D, operating cost of installed compute
   double subsidy = 0;                        // capex subsidies (taxable other income)

@@ -63,7 +63,8 @@ void AiLabs::account(int t, const EnvironmentNow& env, const FinanceRules& finan
                            fading_growth(s.compute_growth_per_year(), s.compute_growth_half_life_years(), t);
     const double runway = std::max(1.0, s.runway_min_quarters());
     const double affordable = (std::max(0.0, l.books.cash()) / runway + l.revenue - s.staff_cost_usd_b_per_quarter()) / unit_quarter;
-    l.contract_units = std::clamp(std::min(planned, affordable), (1.0 - kMaxContractCut) * l.contract_units, planned);
+    const double floor = std::min(planned, (1.0 - kMaxContractCut) * l.contract_units);
+    l.contract_units = std::clamp(std::min(planned, affordable), floor, planned);
   }
 }
 

@@ -39,7 +39,9 @@ VendorState::VendorState(Ledger& ledger, const ChipVendor& spec, const ChipVendo
       backlog(buyers, 0.0),
       books(ledger, spec.name(), spec.initial_cash_usd_b(), opening_equipment(equipment, capacity, rules),
             spec.initial_debt_usd_b()),
-      ebitda(0.0) {
+      ebitda(spec.initial_capacity_units_per_quarter() * (spec.initial_price_usd_per_unit() - spec.unit_cost_usd()) / kBillion -
+             spec.operating_expense_usd_b_per_quarter()) {
+  // The trailing EBITDA starts at a year of selling the opening capacity at the opening price.
   backlog.back() = spec.initial_other_backlog_units();
 }
 

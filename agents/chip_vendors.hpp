@@ -60,6 +60,8 @@ class ChipVendors {
   // The custom-ASIC vendor's index, or size() when there is none.
   std::size_t asic() const { return asic_; }
   double unit_cost(std::size_t v) const { return vendors_[v].unit_cost0 / technology_; }
+  // Production capacity this quarter in current H100-equivalent units (physical capacity x technology).
+  double capacity_units(std::size_t v) const { return vendors_[v].capacity * technology_; }
   // Fill rate of buyer b last quarter: delivered / backlog before shipping (1 with no backlog).
   double fill_rate(std::size_t buyer) const { return fill_rate_[buyer]; }
   double backlog_of(std::size_t buyer) const;

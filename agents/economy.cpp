@@ -45,7 +45,9 @@ Economy::Economy(Comm& comm, const Scenario& scenario, std::uint32_t replicate)
     check_totals(t);
   });
   if (industry_) {
-    phases_.add("compute_market", [this](int t) { industry_->clear_compute(t, totals_.demand_by_provider, totals_.adopters()); });
+    phases_.add("compute_market", [this](int t) {
+      agreed(comm_, [&] { industry_->clear_compute(t, totals_.demand_by_provider, totals_.adopters()); });
+    });
     // Every rank holds the same industry, so a failed stock-flow check fails alike everywhere.
     phases_.add("chip_market_and_accounts", [this](int t) { agreed(comm_, [&] { industry_->close_quarter(t); }); });
   }
@@ -93,7 +95,7 @@ void Economy::check_totals(int t) const {
     const auto row = quarterly_row_for(t);
     for (std::size_t c = 0; c < row.size(); ++c)
       if (const double* v = std::get_if<double>(&row[c]); v && !std::isfinite(*v))
-        throw Error(fmt::format("enterprises: aggregate {} = {} in quarter {} ({}): a non-finite value",
+        throw Error(fmt::format("quarterly.csv column {} = {} in quarter {} ({}): a non-finite value",
                                 quarterly_header()[c], *v, t, period(t)));
   });
 }

@@ -28,7 +28,7 @@ class Trailing4 {
   std::array<double, 4> values_{};
 };
 
-// Debt / annual EBITDA; a firm with no positive EBITDA and some debt counts as at the cap's limit x 10.
+// Debt / annual EBITDA, at most 20; a firm with debt and no positive EBITDA counts as 20.
 double leverage(double debt, double annual_ebitda);
 // Annual borrowing rate: risk-free + base spread + slope x leverage above the free level.
 double borrowing_rate(const FinanceRules& rules, double risk_free, double leverage);

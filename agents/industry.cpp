@@ -95,13 +95,13 @@ std::vector<double> Industry::attractiveness() const {
 }
 
 double Industry::price_index() const {
-  double served = 0, paid = 0, capacity = 0, listed = 0;
+  double demand = 0, paid = 0, weights = 0, listed = 0;
   for (std::size_t i = 0; i < hyperscalers_.size(); ++i) {
     const auto& h = hyperscalers_[i];
-    served += h.served, paid += h.served * h.price;
-    capacity += h.installed(), listed += h.installed() * h.price;
+    demand += h.demand_enterprises, paid += h.demand_enterprises * h.price;
+    weights += h.spec->customer_attractiveness(), listed += h.spec->customer_attractiveness() * h.price;
   }
-  return served > 0 ? paid / served : ratio(listed, capacity);
+  return demand > 0 ? paid / demand : ratio(listed, weights);
 }
 
 }  // namespace megacycle

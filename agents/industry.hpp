@@ -31,8 +31,8 @@ class Industry {
   std::vector<double> prices() const;
   std::vector<double> served_shares() const;
   std::vector<double> attractiveness() const;
-  // Mean posted compute price, weighted by what each provider served last quarter (by installed
-  // capacity before anything has been served): the price level enterprises' adoption responds to.
+  // Mean posted compute price, weighted by enterprises' demand at each provider last quarter (by
+  // customer attractiveness before any): the price level enterprises' adoption responds to.
   double price_index() const;
 
   // quarterly.csv columns of the industry, and firms.csv (one row per firm per quarter).

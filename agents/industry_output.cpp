@@ -55,7 +55,7 @@ std::vector<io::CsvWriter::Cell> Industry::quarterly_row() const {
   double shipped = 0, backlog = 0, vendor_capacity = 0, revenue = 0, cogs = 0, merchant_units = 0, merchant_paid = 0;
   for (std::size_t v = 0; v < vendors_.size(); ++v) {
     const auto& x = vendors_[v];
-    shipped += x.shipped, backlog += x.backlog_total(), vendor_capacity += x.capacity;
+    shipped += x.shipped, backlog += x.backlog_total(), vendor_capacity += vendors_.capacity_units(v);
     revenue += x.revenue, cogs += x.cost_of_goods;
     if (!x.custom_asic) merchant_units += x.shipped, merchant_paid += x.shipped * x.price_shipped;
     minsky[static_cast<int>(x.minsky)] += 1;
@@ -103,7 +103,7 @@ std::vector<std::vector<io::CsvWriter::Cell>> Industry::firms_rows(int t, const 
     const double capex = x.expansion_capex;
     row.insert(row.end(), {capex, 0.0, 0.0, 0.0, 0.0});
     add_statements(row, x.books);
-    row.insert(row.end(), {x.capacity, ratio(x.shipped, x.sellable), x.price_shipped, x.backlog_total(), x.orders,
+    row.insert(row.end(), {vendors_.capacity_units(v), ratio(x.shipped, x.sellable), x.price_shipped, x.backlog_total(), x.orders,
                            std::string(kMinskyNames[static_cast<int>(x.minsky)])});
     rows.push_back(std::move(row));
   }
