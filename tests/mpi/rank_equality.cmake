@@ -1,11 +1,14 @@
 # Runs one scenario at several rank counts and requires byte-identical results: every output file
-# listed in the first run's manifest.json ("outputs", e.g. quarterly.csv) must be the same at every rank
-# count. Also checks that each run's manifest reports the rank count it was started with (so a
-# launcher that silently started K one-rank copies is caught) and "complete": true.
+# listed in the first run's manifest.json ("outputs": quarterly.csv, and firms.csv when the scenario
+# has an industry) and every *.csv in its run folder, listed or not, must be the same at every rank
+# count, and no rank count may write a CSV file the others do not. Also checks that each run's
+# manifest reports the rank count it was started with (so a launcher that silently started K one-rank
+# copies is caught) and "complete": true.
 #
 # Usage: cmake -DMPIEXEC=<mpiexec> -DNUMPROC_FLAG=-n -DPROGRAM=<megacycle> -DSCENARIO=<file>
 #              -DOUTROOT=<folder> [-DRANKS=1|2|3|4] [-DARGS=<arg>|<arg>...] [-DMPIEXEC_ARGS=<arg>|...]
-#              -P rank_equality.cmake
+#              [-DREQUIRE=<file>|<file>...] -P rank_equality.cmake
+# REQUIRE names outputs the manifest must list (default: quarterly.csv).
 # Lists are '|'-separated (';' does not survive add_test). Run K writes OUTROOT/np<K>/.
 cmake_minimum_required(VERSION 3.25)
 
@@ -21,6 +24,10 @@ string(REPLACE "|" ";" ranks "${RANKS}")
 set(args "")
 if(DEFINED ARGS)
   string(REPLACE "|" ";" args "${ARGS}")
+endif()
+set(required quarterly.csv)
+if(DEFINED REQUIRE)
+  string(REPLACE "|" ";" required "${REQUIRE}")
 endif()
 set(mpiexec_args --oversubscribe)
 if(DEFINED MPIEXEC_ARGS)
@@ -72,10 +79,27 @@ foreach(k IN LISTS ranks)
       string(JSON f GET "${manifest}" outputs ${i})
       list(APPEND outputs "${f}")
     endforeach()
-    if(NOT "quarterly.csv" IN_LIST outputs)
-      message(FATAL_ERROR "manifest.json of the ${k}-rank run does not list quarterly.csv: ${outputs}")
-    endif()
+    foreach(f IN LISTS required)
+      if(NOT "${f}" IN_LIST outputs)
+        message(FATAL_ERROR "manifest.json of the ${k}-rank run does not list ${f}: ${outputs}")
+      endif()
+    endforeach()
+    # Every CSV file in the folder is compared too, whether the manifest lists it or not.
+    file(GLOB reference_csvs RELATIVE "${dir}" "${dir}/*.csv")
+    list(SORT reference_csvs)
+    foreach(f IN LISTS reference_csvs)
+      if(NOT "${f}" IN_LIST outputs)
+        list(APPEND outputs "${f}")
+      endif()
+    endforeach()
     continue()
+  endif()
+
+  file(GLOB csvs RELATIVE "${dir}" "${dir}/*.csv")
+  list(SORT csvs)
+  if(NOT csvs STREQUAL reference_csvs)
+    message(FATAL_ERROR "run at ${k} rank(s) wrote the CSV files [${csvs}], the ${reference}-rank run "
+                        "[${reference_csvs}]")
   endif()
 
   foreach(f IN LISTS outputs)
