@@ -22,7 +22,8 @@ LabState::LabState(Ledger& ledger, const AiLab& s, std::size_t p)
     : spec(&s), provider(p), books(ledger, s.name(), s.initial_cash_usd_b(), 0.0, 0.0),
       contract_units(s.initial_compute_units()) {}
 
-AiLabs::AiLabs(const Scenario& scenario, Ledger& ledger) {
+AiLabs::AiLabs(const Scenario& scenario, Ledger& ledger, std::vector<double> growth_multiplier)
+    : growth_multiplier_(std::move(growth_multiplier)) {
   labs_.reserve(static_cast<std::size_t>(scenario.ai_lab_size()));
   for (const auto& spec : scenario.ai_lab()) labs_.emplace_back(ledger, spec, provider_index(scenario, spec.provider()));
 }
@@ -59,8 +60,8 @@ void AiLabs::account(int t, const EnvironmentNow& env, const FinanceRules& finan
     // Next quarter's contract: planned growth, cut to what cash and revenue can pay for over the
     // minimum runway when funding falls short.
     const double unit_quarter = prices[l.provider] * kHoursPerQuarter / kBillion;
-    const double planned = l.contract_units * fading_growth(s.compute_growth_per_year(), s.compute_growth_half_life_years(), t + 1) /
-                           fading_growth(s.compute_growth_per_year(), s.compute_growth_half_life_years(), t);
+    const double planned = l.contract_units * fading_growth(s.compute_growth_per_year(), s.compute_growth_half_life_years(), t + 1, growth_multiplier_) /
+                           fading_growth(s.compute_growth_per_year(), s.compute_growth_half_life_years(), t, growth_multiplier_);
     const double runway = std::max(1.0, s.runway_min_quarters());
     const double affordable = (std::max(0.0, l.books.cash()) / runway + l.revenue - s.staff_cost_usd_b_per_quarter()) / unit_quarter;
     const double floor = std::min(planned, (1.0 - kMaxContractCut) * l.contract_units);

@@ -27,7 +27,7 @@ struct LabState {
 
 class AiLabs {
  public:
-  AiLabs(const Scenario& scenario, Ledger& ledger);
+  AiLabs(const Scenario& scenario, Ledger& ledger, std::vector<double> growth_multiplier = {});
 
   void open_quarter();
   // Revenue (from outside customers) for quarter t, given the weighted number of adopting enterprises.
@@ -42,6 +42,7 @@ class AiLabs {
 
  private:
   std::vector<LabState> labs_;
+  std::vector<double> growth_multiplier_;  // environment.ai_demand_growth_multiplier by quarter
 };
 
 }  // namespace megacycle

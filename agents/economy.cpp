@@ -24,7 +24,7 @@ Economy::Economy(Comm& comm, const Scenario& scenario, std::uint32_t replicate)
       env_(paths_.at(0)),
       enterprises_(comm, scenario, replicate),
       totals_(enterprises_.aggregate(comm)) {
-  if (scenario.hyperscaler_size() > 0) industry_.emplace(scenario, paths_.technology_step());
+  if (scenario.hyperscaler_size() > 0) industry_.emplace(scenario, paths_);
   // Initial adopters choose providers at quarter 0's prices; count them by provider.
   enterprises_.choose_initial_providers(conditions(0));
   totals_ = enterprises_.aggregate(comm);

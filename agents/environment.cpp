@@ -13,11 +13,19 @@ PiecewiseLinear path(const Schedule& schedule, double default_level) {
 
 }  // namespace
 
-double fading_growth(double growth_per_year, double half_life_years, int quarters) {
+double fading_growth(double growth_per_year, double half_life_years, int quarters, std::span<const double> multiplier) {
   double level = 1.0;
-  for (int k = 0; k < quarters; ++k)
-    level *= std::pow(1.0 + growth_per_year * std::pow(0.5, k / (4.0 * half_life_years)), 0.25);
+  for (int k = 0; k < quarters; ++k) {
+    const double m = static_cast<std::size_t>(k) < multiplier.size() ? multiplier[static_cast<std::size_t>(k)] : 1.0;
+    level *= std::pow(1.0 + m * growth_per_year * std::pow(0.5, k / (4.0 * half_life_years)), 0.25);
+  }
   return level;
+}
+
+std::vector<double> EnvironmentPaths::demand_growth_multipliers(int quarters) const {
+  std::vector<double> m;
+  for (int t = 0; t < quarters; ++t) m.push_back(demand_growth_.at(t));
+  return m;
 }
 
 // The default levels below are the ones proto/scenario.proto documents for each schedule.
@@ -33,6 +41,7 @@ EnvironmentPaths::EnvironmentPaths(const Scenario& s)
       subsidy_(path(s.environment().capex_subsidy_rate(), 0.0)),
       sentiment_(path(s.environment().investor_sentiment(), 1.0)),
       hazard_(path(s.environment().adoption_hazard_multiplier(), 1.0)),
+      demand_growth_(path(s.environment().ai_demand_growth_multiplier(), 1.0)),
       technology_step_(std::pow(2.0, 1.0 / (4.0 * s.environment().price_performance_doubling_years()))) {}
 
 EnvironmentNow EnvironmentPaths::at(int t) const {
@@ -48,6 +57,7 @@ EnvironmentNow EnvironmentPaths::at(int t) const {
   e.capex_subsidy_rate = subsidy_.at(t);
   e.investor_sentiment = sentiment_.at(t);
   e.adoption_hazard_multiplier = hazard_.at(t);
+  e.ai_demand_growth_multiplier = demand_growth_.at(t);
   e.technology = std::pow(technology_step_, t);
   return e;
 }

@@ -1,6 +1,9 @@
 #pragma once
 // The exogenous environment (docs/ODD.md, "Environment"): every scenario schedule as a path over
 // quarters, with its documented default level in one place. Identical on every rank.
+#include <span>
+#include <vector>
+
 #include "engine/piecewise.hpp"
 #include "scenario.pb.h"
 
@@ -17,24 +20,28 @@ struct EnvironmentNow {
   double energy_price = 0;           // USD per MWh
   double grid_connection_mw = 0;     // per quarter, all hyperscalers together
   double export_control_share = 0, capex_subsidy_rate = 0, investor_sentiment = 1;
-  double adoption_hazard_multiplier = 1;
+  double adoption_hazard_multiplier = 1, ai_demand_growth_multiplier = 1;
   double technology = 1;             // price-performance relative to the start: 2^(t / (4 * doubling years))
 };
 
 // Level after `quarters` quarters of growth that starts at growth_per_year and halves every
-// half_life_years (1 at quarter 0): how own-use demand and AI-lab compute plans grow.
-double fading_growth(double growth_per_year, double half_life_years, int quarters);
+// half_life_years (1 at quarter 0): how own-use demand and AI-lab compute plans grow. Quarter k's
+// growth rate is further multiplied by multiplier[k] where given (environment.ai_demand_growth_multiplier).
+double fading_growth(double growth_per_year, double half_life_years, int quarters,
+                     std::span<const double> multiplier = {});
 
 class EnvironmentPaths {
  public:
   explicit EnvironmentPaths(const Scenario& scenario);
   EnvironmentNow at(int quarter) const;
+  // ai_demand_growth_multiplier for quarters 0..quarters-1 (what fading_growth reads).
+  std::vector<double> demand_growth_multipliers(int quarters) const;
   // Price-performance gain per quarter, as a factor (> 1).
   double technology_step() const { return technology_step_; }
 
  private:
   PiecewiseLinear compute_price_, capability_, efficiency_, risk_free_, premium_, energy_, grid_, export_,
-      subsidy_, sentiment_, hazard_;
+      subsidy_, sentiment_, hazard_, demand_growth_;
   double technology_step_;
 };
 

@@ -101,8 +101,10 @@ double HyperscalerState::capex_year_before(int t) const {
   return sum;
 }
 
-Hyperscalers::Hyperscalers(const Scenario& scenario, Ledger& ledger, const ChipVendors& vendors, double step)
-    : scenario_(scenario), rules_(scenario.hyperscaler_rules()), technology_step_(step) {
+Hyperscalers::Hyperscalers(const Scenario& scenario, Ledger& ledger, const ChipVendors& vendors, double step,
+                           std::vector<double> growth_multiplier)
+    : scenario_(scenario), rules_(scenario.hyperscaler_rules()), technology_step_(step),
+      growth_multiplier_(std::move(growth_multiplier)) {
   // Opening price of a unit of installed compute: merchant vendors' prices by share, plus other IT.
   double share = 0, price = 0;
   for (std::size_t v = 0; v < vendors.size(); ++v) share += vendors[v].merchant_share, price += vendors[v].merchant_share * vendors[v].price;
@@ -114,7 +116,8 @@ Hyperscalers::Hyperscalers(const Scenario& scenario, Ledger& ledger, const ChipV
 double Hyperscalers::internal_demand(std::size_t h, int t) const {
   const auto& s = *firms_[h].spec;
   return s.internal_demand_units() *
-         fading_growth(s.internal_demand_growth_per_year(), s.internal_demand_growth_half_life_years(), t);
+         fading_growth(s.internal_demand_growth_per_year(), s.internal_demand_growth_half_life_years(), t,
+                       growth_multiplier_);
 }
 
 double Hyperscalers::operating_cost_per_mw_hour() const {

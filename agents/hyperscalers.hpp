@@ -57,7 +57,8 @@ struct HyperscalerState {
 
 class Hyperscalers {
  public:
-  Hyperscalers(const Scenario& scenario, Ledger& ledger, const ChipVendors& vendors, double technology_step);
+  Hyperscalers(const Scenario& scenario, Ledger& ledger, const ChipVendors& vendors, double technology_step,
+               std::vector<double> growth_multiplier = {});
 
   // Start of the quarter: completed data centres join the grid queue and are connected under the cap.
   void connect_power(int quarter, const EnvironmentNow& env);
@@ -88,6 +89,7 @@ class Hyperscalers {
   const HyperscalerRules& rules_;
   std::vector<HyperscalerState> firms_;
   double technology_step_;
+  std::vector<double> growth_multiplier_;  // environment.ai_demand_growth_multiplier by quarter
 };
 
 }  // namespace megacycle

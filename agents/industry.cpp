@@ -18,11 +18,11 @@ double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
 
 }  // namespace
 
-Industry::Industry(const Scenario& scenario, double technology_step)
+Industry::Industry(const Scenario& scenario, const EnvironmentPaths& paths)
     : scenario_(scenario),
-      vendors_(scenario, ledger_, static_cast<std::size_t>(scenario.hyperscaler_size()), technology_step),
-      hyperscalers_(scenario, ledger_, vendors_, technology_step),
-      labs_(scenario, ledger_) {
+      vendors_(scenario, ledger_, static_cast<std::size_t>(scenario.hyperscaler_size()), paths.technology_step()),
+      hyperscalers_(scenario, ledger_, vendors_, paths.technology_step(), paths.demand_growth_multipliers(scenario.quarters() + 1)),
+      labs_(scenario, ledger_, paths.demand_growth_multipliers(scenario.quarters() + 1)) {
   // Backlog at the start, split across vendors like new orders would be.
   for (std::size_t i = 0; i < hyperscalers_.size(); ++i) {
     const auto& s = *hyperscalers_[i].spec;

@@ -18,7 +18,7 @@ namespace megacycle {
 
 class Industry {
  public:
-  Industry(const Scenario& scenario, double technology_step);
+  Industry(const Scenario& scenario, const EnvironmentPaths& paths);
 
   // Steps 1-3 of the quarter: power connections, vendors' prices and supply, hyperscalers' plans.
   void open_quarter(int quarter, const EnvironmentNow& env);

@@ -100,6 +100,8 @@ void check_model(const Scenario& s, io::ValidationReport& report) {
   check_schedule(report, "environment.investor_sentiment", env.investor_sentiment());
   check_schedule(report, "environment.adoption_hazard_multiplier", env.adoption_hazard_multiplier(),
                  Allowed::non_negative);
+  check_schedule(report, "environment.ai_demand_growth_multiplier", env.ai_demand_growth_multiplier(),
+                 Allowed::non_negative);
   check_industry(s, report);
 
   const auto& e = s.enterprises();

@@ -10,8 +10,8 @@ drift from it):
     quarter 8), then 0 from S + 1 on (a dated shock: two points one quarter apart): no new adopters;
   - environment.capability_index and algorithmic_efficiency: flat from S on at their value there
     (no more value or compute savings per adopter);
-  - every hyperscaler's internal_demand_growth_per_year = 0 and every AI lab's
-    compute_growth_per_year = 0 (those are constant rates, so they are flat from the start).
+  - environment.ai_demand_growth_multiplier: 1 until S, then 0 from S + 1 on: hyperscalers' own-use
+    demand and AI labs' compute plans stop growing at the same date.
 
 Both the stalled run and the baseline itself (same seed, population and horizon) are run, and the
 check asserts, printing every figure it uses:
@@ -24,11 +24,9 @@ check asserts, printing every figure it uses:
      of S-3 .. S, total capex in the year after the stall (S+4 .. S+7, 2028) is below 2026's
      (S-4 .. S-1), and below the baseline's 2028.
 
-Note that internal_demand_growth_per_year and compute_growth_per_year are constant rates in the
-schema, so setting them to 0 flattens own-use demand and lab contracts from quarter 0, not from S:
-the stalled run's capex already departs from the baseline's in 2025. (An enterprise-only stall --
-hazard, capability and efficiency -- moves the baseline's industry very little, because enterprises
-buy a small share of the compute.)
+Up to S the stalled run is the baseline, quarter for quarter. (An enterprise-only stall -- hazard,
+capability and efficiency -- moves the baseline's industry little, because enterprises buy a
+minority of the compute; the stall stops all AI demand growth.)
 
 Usage: demand_stall.py --program build/megacycle [--scenario scenarios/baseline.textproto]
                        [--out DIR] [--stall-quarter 8] [--window 6] [--set path=value ...]
@@ -55,10 +53,10 @@ def stall_overrides(scenario, stall):
         points = mr.schedule_points(scenario, env + name)
         level = mr.schedule_value(points, stall, 1.0)
         sets += mr.schedule_overrides(env + name, points, [p for p in points if p[0] < stall] + [(stall, level)])
-    for i in range(len(scenario.get("hyperscaler", []))):
-        sets.append(f"hyperscaler[{i}].internal_demand_growth_per_year=0")
-    for i in range(len(scenario.get("ai_lab", []))):
-        sets.append(f"ai_lab[{i}].compute_growth_per_year=0")
+    growth = mr.schedule_points(scenario, "environment.ai_demand_growth_multiplier")
+    at_stall = mr.schedule_value(growth, stall, 1.0)
+    wanted = [p for p in growth if p[0] < stall] + [(stall, at_stall), (stall + 1, 0.0)]
+    sets += mr.schedule_overrides(env + "ai_demand_growth_multiplier", growth, wanted)
     return sets
 
 
@@ -90,8 +88,7 @@ def main():
     period = stall["period"]
     window = list(range(S + 1, S + W + 1))
 
-    print(f"\nstall at quarter {S} ({period[S]}); target utilisation {target:g}; own-use demand and lab contracts "
-          f"flat from quarter 0")
+    print(f"\nstall at quarter {S} ({period[S]}); target utilisation {target:g}")
     print(f"{'quarter':>8} {'period':>7} | {'adoption':>8} {'util':>6} {'price':>7} {'capex':>8} | "
           f"{'base util':>9} {'price':>7} {'capex':>8}")
     for t in range(max(0, S - 4), S + W + 3):

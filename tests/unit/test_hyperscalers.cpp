@@ -246,7 +246,7 @@ struct IndustryRun {
 
 IndustryRun run_industry(const Scenario& s, double growth) {
   const EnvironmentPaths paths(s);
-  Industry ind(s, paths.technology_step());
+  Industry ind(s, paths);
   IndustryRun out;
   for (int t = 0; t < s.quarters(); ++t) {
     const EnvironmentNow env = paths.at(t);
