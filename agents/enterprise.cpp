@@ -84,6 +84,32 @@ struct Tally {
   }
 };
 
+// A provider and the countdown to its next re-evaluation (0: none, when r = 0).
+struct NextProvider {
+  std::uint8_t provider, countdown;
+};
+
+// Picks from a choice-table row with the uniform u and draws the countdown from the rest of u. Out of line
+// (as is reevaluate()): few firms choose in a quarter, and keeping this code and its log1p call out of the
+// agent loop keeps that loop lean.
+[[gnu::noinline]] NextProvider choose(const double* row, std::size_t providers, double u, double r,
+                                      double inverse_log_keep) {
+  const auto [h, rest] = pick_provider_and_rest(row, providers, u);
+  return {static_cast<std::uint8_t>(h), r > 0 ? reevaluation_countdown(r, inverse_log_keep, rest) : std::uint8_t{0}};
+}
+
+// The re-evaluation of a customer of `current` whose countdown has run out, with the uniform v; if it had
+// none (`undrawn`), the quarter's plain test instead: re-evaluate if v < r, choosing with v / r (uniform
+// given v < r), else keep the provider and count down from (v - r) / (1 - r) (uniform given v >= r).
+[[gnu::noinline]] NextProvider reevaluate(const double* choice, std::size_t providers, std::uint8_t current,
+                                          bool undrawn, double v, double r, double inverse_log_keep) {
+  if (undrawn) {
+    if (v >= r) return {current, reevaluation_countdown(r, inverse_log_keep, (v - r) / (1.0 - r))};
+    v /= r;
+  }
+  return choose(choice + current * providers, providers, v, r, inverse_log_keep);
+}
+
 }  // namespace
 
 int size_class_of(double employees) {
@@ -266,10 +292,9 @@ void EnterprisePopulation::check_provider_arrays(const EnterpriseConditions& c) 
 void EnterprisePopulation::choose_initial_providers(const EnterpriseConditions& c) {
   check_provider_arrays(c);
   const double* new_adopter = c.choice_cdf.data() + providers_ * providers_;
-  // The countdown comes from the rest of the same uniform: no second draw. With one provider or r = 0
-  // there is nothing to re-evaluate, and 0 (none drawn) stays.
-  const double r = c.reevaluation_probability;
-  const bool countdown = providers_ > 1 && r > 0;
+  // The countdown comes from the rest of the same uniform: no second draw. With one provider there is
+  // nothing to re-evaluate, and with r = 0 nobody does: the countdown stays 0 (none drawn).
+  const double r = providers_ > 1 ? c.reevaluation_probability : 0.0;
   const double inverse_log_keep = reevaluation_inverse_log_keep(r);
   StreamKey key = key_;
   key.purpose = kPurposeInitialProvider;
@@ -278,9 +303,9 @@ void EnterprisePopulation::choose_initial_providers(const EnterpriseConditions& 
     state_.reevaluation_countdown[i] = 0;
     if (!is_adopter(state_.stage[i])) continue;
     const double u = Stream(key, partition_.begin() + i, 0).uniform();
-    const auto [h, rest] = pick_provider_and_rest(new_adopter, providers_, u);
-    state_.provider[i] = static_cast<std::uint8_t>(h);
-    if (countdown) state_.reevaluation_countdown[i] = reevaluation_countdown(r, inverse_log_keep, rest);
+    const auto next = choose(new_adopter, providers_, u, r, inverse_log_keep);
+    state_.provider[i] = next.provider;
+    state_.reevaluation_countdown[i] = next.countdown;
   }
   tally_state();
 }
@@ -310,8 +335,7 @@ void EnterprisePopulation::step(int quarter, const EnterpriseConditions& c) {
   // serves. Waiting times geometric on {1, 2, ...} make re-evaluation a Bernoulli(r) process over the
   // quarters, as the per-quarter draw was (saturation at 255 aside: (1 - r)^255, 2e-6 at r = 0.05), but
   // an adopter that is not due draws nothing. A countdown of 0 (none drawn yet) falls back to the
-  // per-quarter test: re-evaluate if v < r and choose with v / r (uniform given v < r), else count down
-  // from (v - r) / (1 - r) (uniform given v >= r).
+  // per-quarter test (reevaluate()).
   StreamKey key = key_;
   key.purpose = kPurposeQuarter;
   const auto t = static_cast<std::uint64_t>(quarter);
@@ -382,29 +406,20 @@ void EnterprisePopulation::step(int quarter, const EnterpriseConditions& c) {
     }
     if (kChoosing && is_adopter(to)) {
       if (!is_adopter(from)) {  // a new adopter: slot 0 was its adoption draw
-        const auto [h, rest] = pick_provider_and_rest(new_adopter_choice, providers, rng.uniform());
-        provider[i] = static_cast<std::uint8_t>(h);
-        countdown[i] = reevaluating ? reevaluation_countdown(reevaluation, inverse_log_keep, rest) : 0;
+        const auto next = choose(new_adopter_choice, providers, rng.uniform(), reevaluation, inverse_log_keep);
+        provider[i] = next.provider;
+        countdown[i] = next.countdown;
       } else if (reevaluating) {
         const std::uint8_t left = countdown[i];
         if (left > 1) {
           countdown[i] = static_cast<std::uint8_t>(left - 1);  // not due: no draw
-        } else {
+        } else {  // due (1), or none drawn yet (0)
           if (!drew_slot0) rng.next_u64();
-          double v = rng.uniform();
-          bool due = true;
-          if (left == 0) {  // none drawn yet: this quarter's plain test
-            due = v < reevaluation;
-            v = due ? v / reevaluation : (v - reevaluation) / (1.0 - reevaluation);
-          }
-          if (due) {
-            const std::uint8_t old = provider[i];
-            const auto [h, rest] = pick_provider_and_rest(choice + old * providers, providers, v);
-            provider[i] = static_cast<std::uint8_t>(h);
-            if (provider[i] != old) tally.switched(i);
-            v = rest;
-          }
-          countdown[i] = reevaluation_countdown(reevaluation, inverse_log_keep, v);
+          const auto next =
+              reevaluate(choice, providers, provider[i], left == 0, rng.uniform(), reevaluation, inverse_log_keep);
+          if (next.provider != provider[i]) tally.switched(i);
+          provider[i] = next.provider;
+          countdown[i] = next.countdown;
         }
       }
     }

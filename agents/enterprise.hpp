@@ -42,10 +42,12 @@ struct EnterpriseState {
   std::vector<std::uint8_t> low_roi_quarters;   // consecutive production quarters with ROI < 1
   std::vector<float> compute_demand;            // H100-equivalent units demanded this quarter
   std::vector<std::uint8_t> provider;           // current hyperscaler (index; meaningful for adopters)
-  // Quarters until the adopter next re-evaluates its provider: drawn (geometric, saturating at 255)
-  // whenever it chooses one, counted down each quarter it stays an adopter, re-evaluating at 0.
-  // 0 = none drawn yet (no choice made under a re-evaluation probability, or a version-2 archive):
-  // the next quarter decides by a plain draw with the quarter's probability and draws one then.
+  // Quarters until the adopter next re-evaluates its provider: drawn (geometric with the re-evaluation
+  // probability r) whenever it chooses one, counted down each quarter it stays an adopter, re-evaluating
+  // when it reaches 0. Saturates at 255: a longer draw re-evaluates after 255 quarters, which shows only
+  // in runs longer than that with (1 - r)^255 not negligible (r below about 0.02). 0 = none drawn yet
+  // (no choice made under r > 0, or a version-2 archive): the next quarter decides by a plain draw with
+  // probability r and draws a countdown then.
   std::vector<std::uint8_t> reevaluation_countdown;
 
   void resize(std::size_t n);

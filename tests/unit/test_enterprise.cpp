@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cereal/archives/binary.hpp>
 #include <cmath>
 #include <sstream>
@@ -7,6 +8,21 @@
 #include "agents/economy.hpp"
 #include "agents/provider_choice.hpp"
 #include "engine/error.hpp"
+
+namespace megacycle {
+
+// EnterpriseState as version 2 wrote it (no re-evaluation countdowns), to check that it still loads.
+struct Version2State {
+  const EnterpriseState& s;
+  template <class Archive>
+  void save(Archive& ar, std::uint32_t) const {
+    ar(s.sector, s.size_class, s.employees, s.innovativeness, s.productivity, s.weight, s.stage,
+       s.quarters_in_stage, s.low_roi_quarters, s.compute_demand, s.provider);
+  }
+};
+
+}  // namespace megacycle
+CEREAL_CLASS_VERSION(megacycle::Version2State, 2);
 
 namespace megacycle {
 namespace {
@@ -75,6 +91,7 @@ TEST(Enterprises, StateRoundTripsThroughCereal) {
   EXPECT_EQ(after.low_roi_quarters, before.low_roi_quarters);
   EXPECT_EQ(after.provider, before.provider);
   EXPECT_EQ(after.provider.size(), before.stage.size());
+  EXPECT_EQ(after.reevaluation_countdown, before.reevaluation_countdown);
 }
 
 TEST(Enterprises, StateStaysWellUnder64BytesPerAgent) {
@@ -148,7 +165,8 @@ double choice_probability(const EnterpriseConditions& c, std::size_t row, std::s
 
 TEST(Providers, OneProviderCarriesAllDemandAndNobodySwitches) {
   auto comm = make_local_comm();
-  Economy economy(*comm, small(20000), 0);
+  const Scenario scenario = small(20000);  // the Economy keeps a reference: it must outlive it
+  Economy economy(*comm, scenario, 0);
   for (int t = 0; t < 4; ++t) {
     economy.run_quarter(t);
     const auto& a = economy.enterprise_totals();
@@ -238,6 +256,155 @@ TEST(Providers, SwitchingCostKeepsCustomersWithTheirProvider) {
   };
   const double free_rate = run(0.0), costly_rate = run(1.0);
   EXPECT_GT(free_rate, costly_rate + 0.15);
+}
+
+// A population of 100000 in which nobody adopts or churns (30% adopters from the start, all in
+// production and never disappointed), re-evaluating with probability r among providers of
+// attractiveness 1, 2, 0.5 at equal prices.
+Scenario stable_adopters(double reevaluation, double switching_cost) {
+  auto s = with_providers(100000, {1.0, 2.0, 0.5});
+  auto* e = s.mutable_enterprises();
+  e->mutable_providers()->set_reevaluation_probability(reevaluation);
+  e->mutable_providers()->set_switching_cost(switching_cost);
+  e->mutable_adoption()->set_bass_p_per_year(0);
+  e->mutable_adoption()->set_bass_q_per_year(0);
+  e->mutable_adoption()->set_initial_adoption_share(0.3);
+  e->mutable_adoption()->set_initial_production_share(1.0);
+  e->mutable_stages()->set_production_roi_hurdle(0);
+  auto* sector = e->add_sector();
+  sector->set_name("all");
+  sector->set_productivity_log_mean(5);  // never disappointed
+  return s;
+}
+
+TEST(Providers, InitialCountdownsAreGeometric) {
+  // Initial adopters draw their countdown with their provider: P(countdown = k) = r (1 - r)^(k-1).
+  auto comm = make_local_comm();
+  for (double r : {0.2, 0.6}) {
+    const auto s = stable_adopters(r, 1.0);
+    EnterprisePopulation pop(*comm, s, 0);
+    pop.choose_initial_providers(conditions_for(s, {2.0, 2.0, 2.0}, {1.0, 1.0, 1.0}));
+    const auto& st = pop.state();
+    std::vector<double> count(256);
+    double adopters = 0;
+    for (std::size_t i = 0; i < st.size(); ++i) {
+      if (st.stage[i] != Stage::pilot && st.stage[i] != Stage::production) {
+        ASSERT_EQ(st.reevaluation_countdown[i], 0) << "agent " << i;
+        continue;
+      }
+      ASSERT_GE(st.reevaluation_countdown[i], 1) << "agent " << i;
+      count[st.reevaluation_countdown[i]] += 1;
+      adopters += 1;
+    }
+    ASSERT_GT(adopters, 20000);
+    double mean = 0;
+    for (int k = 1; k < 256; ++k) mean += k * count[static_cast<std::size_t>(k)] / adopters;
+    for (int k = 1; k <= 5; ++k) {
+      const double p = r * std::pow(1 - r, k - 1);
+      EXPECT_NEAR(count[static_cast<std::size_t>(k)], adopters * p, 4 * std::sqrt(adopters * p * (1 - p)) + 1)
+          << "r " << r << ", countdown " << k;
+    }
+    EXPECT_NEAR(mean, 1 / r, 4 * std::sqrt((1 - r) / (r * r) / adopters)) << "r " << r;  // sd of K: sqrt(1-r)/r
+  }
+  // Tiny r: most countdowns saturate at 255 (P(K >= 255) = (1 - r)^254); r = 1: every quarter; r = 0 or one
+  // provider: none drawn.
+  auto countdowns = [&](const Scenario& s) {
+    EnterprisePopulation pop(*comm, s, 0);
+    std::vector<double> prices(provider_count(s), 2.0), served(provider_count(s), 1.0);
+    pop.choose_initial_providers(conditions_for(s, prices, served));
+    std::vector<int> out;
+    for (std::size_t i = 0; i < pop.state().size(); ++i)
+      if (pop.state().stage[i] == Stage::production) out.push_back(pop.state().reevaluation_countdown[i]);
+    return out;
+  };
+  const auto tiny = countdowns(stable_adopters(0.002, 1.0));
+  const double saturated =
+      static_cast<double>(std::count(tiny.begin(), tiny.end(), 255)) / static_cast<double>(tiny.size());
+  EXPECT_NEAR(saturated, std::pow(0.998, 254), 0.02);
+  for (int k : countdowns(stable_adopters(1.0, 1.0))) ASSERT_EQ(k, 1);
+  for (int k : countdowns(stable_adopters(0.0, 1.0))) ASSERT_EQ(k, 0);
+  auto one_provider = small(20000);
+  one_provider.mutable_enterprises()->mutable_providers()->set_reevaluation_probability(0.3);
+  for (int k : countdowns(one_provider)) ASSERT_EQ(k, 0);
+}
+
+TEST(Providers, ReevaluationHasTheSameHazardEveryQuarter) {
+  // The countdown makes re-evaluation a Bernoulli(r) process: in every quarter each adopter re-evaluates
+  // with probability r, whatever happened before, so the customers of h leave with probability
+  // r * (1 - P(stay | h)). Checked quarter by quarter over 12 quarters (three countdown means at r = 0.25),
+  // with the countdowns drawn at set-up and, in the second run, with none drawn (initial adopters all
+  // with provider 0 and countdown 0, as when loading a version-2 state): their first quarter is a plain
+  // Bernoulli draw, after which they count down too.
+  auto comm = make_local_comm();
+  const double r = 0.25;
+  for (bool initial_choice : {true, false}) {
+    const auto s = stable_adopters(r, 0.5);
+    const auto c = conditions_for(s, {2.0, 2.0, 2.0}, {1.0, 1.0, 1.0});
+    const double weight = s.enterprises().represented_firms() / static_cast<double>(s.enterprises().population());
+    EnterprisePopulation pop(*comm, s, 0);
+    if (initial_choice) pop.choose_initial_providers(c);
+    auto before = pop.aggregate(*comm);
+    double total = 0, total_expected = 0;
+    for (int t = 0; t < 12; ++t) {
+      pop.step(t, c);
+      const auto after = pop.aggregate(*comm);
+      ASSERT_EQ(after.adopters(), before.adopters());
+      double expected = 0, variance = 0;
+      for (std::size_t h = 0; h < 3; ++h) {
+        const double leave = r * (1.0 - choice_probability(c, h, h, 3));
+        expected += before.customers_by_provider[h] * leave;
+        variance += before.customers_by_provider[h] * weight * leave * (1 - leave);
+      }
+      EXPECT_NEAR(after.provider_switches, expected, 4 * std::sqrt(variance))
+          << "quarter " << t << (initial_choice ? "" : ", no initial choice");
+      total += after.provider_switches, total_expected += expected;
+      before = after;
+    }
+    // Over the 12 quarters: within 2% (about 4 standard deviations); a countdown one quarter too short or
+    // too long (mean 1/r -+ 1) would be 33% or 20% off.
+    EXPECT_NEAR(total / total_expected, 1.0, 0.02) << (initial_choice ? "" : "no initial choice");
+    // The shares settle at the logit's stationary distribution: every countdown ran out at least once.
+    if (!initial_choice) {
+      const auto a = pop.aggregate(*comm);
+      EXPECT_GT(a.customers_by_provider[1], a.customers_by_provider[0]);
+    }
+  }
+}
+
+TEST(Providers, AVersion2StateLoadsWithNoCountdownsDrawn) {
+  // The fields of EnterpriseState version 2, written as version 2 wrote them.
+  auto comm = make_local_comm();
+  const auto s = stable_adopters(0.3, 1.0);
+  EnterprisePopulation pop(*comm, s, 0);
+  pop.choose_initial_providers(conditions_for(s, {2.0, 2.0, 2.0}, {1.0, 1.0, 1.0}));
+  const EnterpriseState& st = pop.state();
+  std::stringstream buffer;
+  {
+    cereal::BinaryOutputArchive out(buffer);
+    out(Version2State{st});
+  }
+  EnterpriseState loaded;
+  {
+    cereal::BinaryInputArchive in(buffer);
+    in(loaded);
+  }
+  EXPECT_EQ(loaded.stage, st.stage);
+  EXPECT_EQ(loaded.provider, st.provider);
+  EXPECT_EQ(loaded.compute_demand, st.compute_demand);
+  EXPECT_EQ(loaded.reevaluation_countdown, std::vector<std::uint8_t>(st.size(), 0));
+  // And the current version keeps them.
+  std::stringstream current;
+  {
+    cereal::BinaryOutputArchive out(current);
+    out(st);
+  }
+  {
+    cereal::BinaryInputArchive in(current);
+    in(loaded);
+  }
+  EXPECT_EQ(loaded.reevaluation_countdown, st.reevaluation_countdown);
+  const auto& countdowns = st.reevaluation_countdown;
+  EXPECT_GT(std::count_if(countdowns.begin(), countdowns.end(), [](auto k) { return k > 1; }), 0);
 }
 
 TEST(Providers, RationingLowersProductionEntry) {

@@ -59,6 +59,63 @@ TEST(ProviderChoice, PickingFollowsTheRow) {
   EXPECT_EQ(pick_provider(&single, 1, 0.999), 0u);
 }
 
+TEST(ProviderChoice, TheRestOfThePickIsUniformWithinEachProvider) {
+  const std::vector<double> row = {0.25, 0.25, 0.75, 1.0};  // provider 1 has probability 0
+  // On a fine grid of u, each provider's rests cover [0, 1) evenly: mean 1/2, variance 1/12.
+  constexpr int kGrid = 1 << 20;
+  std::vector<double> sum(4), sum_sq(4), count(4);
+  for (int k = 0; k < kGrid; ++k) {
+    const auto [h, rest] = pick_provider_and_rest(row.data(), 4, (k + 0.5) / kGrid);
+    ASSERT_EQ(h, pick_provider(row.data(), 4, (k + 0.5) / kGrid));
+    ASSERT_GE(rest, 0.0);
+    ASSERT_LT(rest, 1.0);
+    sum[h] += rest, sum_sq[h] += rest * rest, count[h] += 1;
+  }
+  EXPECT_EQ(count[1], 0.0);
+  for (std::size_t h : {0u, 2u, 3u}) {
+    EXPECT_NEAR(sum[h] / count[h], 0.5, 1e-5) << "provider " << h;
+    EXPECT_NEAR(sum_sq[h] / count[h] - 0.25, 1.0 / 12.0, 1e-5) << "provider " << h;
+  }
+  // The edges: u at a provider's lower end gives 0, u just below its upper end almost 1.
+  EXPECT_EQ(pick_provider_and_rest(row.data(), 4, 0.25).rest, 0.0);
+  EXPECT_NEAR(pick_provider_and_rest(row.data(), 4, std::nextafter(0.75, 0.0)).rest, 1.0, 1e-14);
+  // u = 1 (out of range) still gives a rest below 1, from the last provider that can be chosen.
+  const auto top = pick_provider_and_rest(row.data(), 4, 1.0);
+  EXPECT_EQ(top.provider, 3u);
+  EXPECT_LT(top.rest, 1.0);
+}
+
+TEST(ProviderChoice, CountdownsAreGeometricWithTheReevaluationProbability) {
+  // K = countdown: P(K > k) = (1 - r)^k, so K > k exactly when w >= 1 - (1 - r)^k.
+  for (double r : {0.05, 0.3, 0.9}) {
+    const double inv = reevaluation_inverse_log_keep(r);
+    for (int k = 1; k < 40; ++k) {
+      const double boundary = 1.0 - std::pow(1.0 - r, k);
+      if (1.0 - boundary < 1e-9) break;  // w has too few bits left near 1
+      const double step = 1e-6 * std::min(boundary, 1.0 - boundary);
+      EXPECT_EQ(reevaluation_countdown(r, inv, boundary - step), k) << "r " << r << ", k " << k;
+      EXPECT_EQ(reevaluation_countdown(r, inv, boundary + step), k + 1) << "r " << r << ", k " << k;
+    }
+    EXPECT_EQ(reevaluation_countdown(r, inv, 0.0), 1);
+  }
+  // The mean over a fine grid of w is 1 / r (r = 0.2: the tail beyond 255 is 0.8^255, negligible).
+  const double r = 0.2, inv = reevaluation_inverse_log_keep(r);
+  constexpr int kGrid = 1 << 20;
+  double total = 0;
+  for (int k = 0; k < kGrid; ++k) total += reevaluation_countdown(r, inv, (k + 0.5) / kGrid);
+  EXPECT_NEAR(total / kGrid, 1.0 / r, 1e-4);
+  // Saturation at 255; r = 1 every quarter; r = 0 never (255, and callers do not count down).
+  const double tiny = 1e-4;
+  EXPECT_EQ(reevaluation_countdown(tiny, reevaluation_inverse_log_keep(tiny), 0.5), 255);
+  EXPECT_EQ(reevaluation_countdown(tiny, reevaluation_inverse_log_keep(tiny), 0.02), 203);  // -ln(0.98)/1e-4 = 202.03
+  EXPECT_EQ(reevaluation_countdown(0.05, reevaluation_inverse_log_keep(0.05), std::nextafter(1.0, 0.0)), 255);
+  EXPECT_EQ(reevaluation_countdown(0.05, reevaluation_inverse_log_keep(0.05), 1.0), 255);  // out of range
+  for (double w : {0.0, 0.5, 0.999999}) {
+    EXPECT_EQ(reevaluation_countdown(1.0, reevaluation_inverse_log_keep(1.0), w), 1);
+    EXPECT_EQ(reevaluation_countdown(0.0, reevaluation_inverse_log_keep(0.0), w), 255);
+  }
+}
+
 TEST(ProviderChoice, AProviderWithoutAttractivenessIsNeverChosen) {
   const std::vector<double> a = {1.0, 0.0, 3.0, 0.0}, price(4, 2.0), served(4, 1.0);
   const auto table = provider_choice_table(params(3, 2, 1), a, price, 2.0, served);
