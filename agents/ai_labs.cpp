@@ -6,7 +6,6 @@
 namespace megacycle {
 namespace {
 
-constexpr double kBillion = 1e9;
 // A compute contract can shrink by at most this share per quarter (contracts run for years).
 constexpr double kMaxContractCut = 0.2;
 

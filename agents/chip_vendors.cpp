@@ -6,8 +6,6 @@
 namespace megacycle {
 namespace {
 
-constexpr double kBillion = 1e9;
-
 // Equipment bought before the start: capacity x expansion cost, bought evenly over the half-life
 // before the start (so half of its life is left on average), depreciated straight-line.
 double opening_equipment(Vintages& equipment, double capacity, const ChipVendorRules& rules) {
@@ -91,6 +89,21 @@ void ChipVendors::cancel(std::size_t v, std::size_t buyer, double units) {
   const double cancelled = std::min(units, vendors_[v].backlog[buyer]);
   vendors_[v].backlog[buyer] -= cancelled;
   vendors_[v].cancellations += cancelled;
+}
+
+void ChipVendors::place_orders(std::size_t buyer, double own_silicon_units, double merchant_units) {
+  if (asic_ < vendors_.size()) order(asic_, buyer, own_silicon_units);
+  double share = 0;
+  for (const auto& v : vendors_) share += v.merchant_share;  // 0 for the custom-ASIC vendor
+  if (share <= 0) return;
+  for (std::size_t v = 0; v < vendors_.size(); ++v)
+    if (v != asic_) order(v, buyer, merchant_units * (vendors_[v].merchant_share / share));
+}
+
+double ChipVendors::merchant_price() const {
+  double share = 0, price = 0;
+  for (const auto& v : vendors_) share += v.merchant_share, price += v.merchant_share * v.price;
+  return share > 0 ? price / share : 0.0;
 }
 
 double ChipVendors::backlog_of(std::size_t buyer) const {

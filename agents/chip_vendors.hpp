@@ -46,6 +46,11 @@ class ChipVendors {
   // Orders (units) of buyer b at vendor v; a cancellation takes units out of the backlog (at most all).
   void order(std::size_t v, std::size_t buyer, double units);
   void cancel(std::size_t v, std::size_t buyer, double units);
+  // A hyperscaler's order: own-silicon units to the custom-ASIC vendor (if any), the rest split among
+  // merchant vendors by merchant_share.
+  void place_orders(std::size_t buyer, double own_silicon_units, double merchant_units);
+  // Merchant vendors' posted prices weighted by merchant_share (USD per unit).
+  double merchant_price() const;
   // Market step 6: ships min(backlog, sellable) pro rata to the backlogs and returns the units each
   // buyer receives from each vendor ([v][b]). Hyperscalers pay through `pay_hyperscaler`; the others
   // pay from the outside sector here.

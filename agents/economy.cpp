@@ -5,11 +5,10 @@
 #include <cmath>
 
 #include "engine/failure.hpp"
+#include "engine/finite.hpp"
 
 namespace megacycle {
 namespace {
-
-double share(double part, double whole) { return whole > 0 ? part / whole : 0.0; }
 
 std::string sector_name(const Scenario& s, std::size_t i) {
   return s.enterprises().sector_size() ? s.enterprises().sector(static_cast<int>(i)).name() : "all";
@@ -80,7 +79,7 @@ EnterpriseConditions Economy::conditions(int t) const {
   const double omega = k > 0 ? e.network().peer_weight() : 0.0;
   c.peer_coefficient = k > 0 ? q * omega / k : 0.0;
   for (std::size_t s = 0; s < totals_.firms_by_sector.size(); ++s)
-    c.imitation.push_back(q * (1.0 - omega) * share(totals_.adopters_by_sector[s], totals_.firms_by_sector[s]));
+    c.imitation.push_back(q * (1.0 - omega) * ratio_or_zero(totals_.adopters_by_sector[s], totals_.firms_by_sector[s]));
   return c;
 }
 
@@ -132,13 +131,13 @@ std::vector<io::CsvWriter::Cell> Economy::quarterly_row_for(int t) const {
                                           env_.efficiency};
   for (double firms : a.firms_by_stage) row.emplace_back(firms);
   row.emplace_back(a.adopters());
-  row.emplace_back(share(a.adopters(), a.firms()));
-  for (int c = 0; c < kSizeClassCount; ++c) row.emplace_back(share(a.adopters_by_class[c], a.firms_by_class[c]));
+  row.emplace_back(ratio_or_zero(a.adopters(), a.firms()));
+  for (int c = 0; c < kSizeClassCount; ++c) row.emplace_back(ratio_or_zero(a.adopters_by_class[c], a.firms_by_class[c]));
   for (std::size_t s = 0; s < a.firms_by_sector.size(); ++s)
-    row.emplace_back(share(a.adopters_by_sector[s], a.firms_by_sector[s]));
+    row.emplace_back(ratio_or_zero(a.adopters_by_sector[s], a.firms_by_sector[s]));
   row.insert(row.end(), {a.new_pilots, a.new_production, a.churned_from_pilot, a.churned_from_production,
                          a.churned_from_pilot + a.churned_from_production, a.compute_demand_units,
-                         share(a.production_roi_weighted, a.firms_by_stage[static_cast<int>(Stage::production)])});
+                         ratio_or_zero(a.production_roi_weighted, a.firms_by_stage[static_cast<int>(Stage::production)])});
   if (industry_) {
     const auto more = industry_->quarterly_row();
     row.insert(row.end(), more.begin(), more.end());

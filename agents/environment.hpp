@@ -11,6 +11,8 @@ namespace megacycle {
 
 // Hours in a quarter (365.25 days / 4): turns unit-hour prices into quarterly payments.
 inline constexpr double kHoursPerQuarter = 24.0 * 365.25 / 4.0;
+// Firm accounts are in USD billions; prices are in USD.
+inline constexpr double kBillion = 1e9;
 
 // The environment of one quarter.
 struct EnvironmentNow {

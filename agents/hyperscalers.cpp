@@ -6,7 +6,6 @@
 namespace megacycle {
 namespace {
 
-constexpr double kBillion = 1e9;
 constexpr int kHistoryQuarters = 8;  // pre-start quarters seeded from the scenario's growth figures
 
 double quarterly(double annual_growth) { return std::pow(1.0 + annual_growth, 0.25) - 1.0; }
@@ -106,9 +105,7 @@ Hyperscalers::Hyperscalers(const Scenario& scenario, Ledger& ledger, const ChipV
     : scenario_(scenario), rules_(scenario.hyperscaler_rules()), technology_step_(step),
       growth_multiplier_(std::move(growth_multiplier)) {
   // Opening price of a unit of installed compute: merchant vendors' prices by share, plus other IT.
-  double share = 0, price = 0;
-  for (std::size_t v = 0; v < vendors.size(); ++v) share += vendors[v].merchant_share, price += vendors[v].merchant_share * vendors[v].price;
-  const double unit_price = (share > 0 ? price / share : 0.0) + rules_.other_it_usd_per_unit();
+  const double unit_price = vendors.merchant_price() + rules_.other_it_usd_per_unit();
   firms_.reserve(static_cast<std::size_t>(scenario.hyperscaler_size()));
   for (const auto& spec : scenario.hyperscaler()) firms_.emplace_back(ledger, spec, scenario, unit_price, step);
 }
@@ -190,10 +187,7 @@ double Hyperscalers::forecast(HyperscalerState& h, int t, const EnvironmentNow& 
 void Hyperscalers::plan(int t, const EnvironmentNow& env, ChipVendors& vendors) {
   const std::size_t H = firms_.size();
   const std::size_t asic = vendors.asic();
-  double merchant_share = 0, merchant_price = 0;
-  for (std::size_t v = 0; v < vendors.size(); ++v)
-    merchant_share += vendors[v].merchant_share, merchant_price += vendors[v].merchant_share * vendors[v].price;
-  merchant_price = merchant_share > 0 ? merchant_price / merchant_share : 0.0;
+  const double merchant_price = vendors.merchant_price();
   const double other_it = rules_.other_it_usd_per_unit() / env.technology;
   const double kw_new = kw_per_unit(t);
   const double per_mw = rules_.datacentre_usd_m_per_mw() / 1000.0;
@@ -263,12 +257,7 @@ void Hyperscalers::plan(int t, const EnvironmentNow& env, ChipVendors& vendors) 
     // Place the orders: own silicon up to the in-house design capacity, the rest to merchant vendors.
     h.own_silicon_orders = asic < vendors.size() ? std::min(s.own_silicon_share() * orders, h.own_silicon_capacity) : 0.0;
     h.orders = orders;
-    if (asic < vendors.size()) vendors.order(asic, i, h.own_silicon_orders);
-    for (std::size_t v = 0; v < vendors.size(); ++v) {
-      if (v == asic || merchant_share <= 0) continue;
-      const double w = vendors[v].merchant_share / merchant_share;
-      vendors.order(v, i, (orders - h.own_silicon_orders) * w);
-    }
+    vendors.place_orders(i, h.own_silicon_orders, orders - h.own_silicon_orders);
     // Cancellations fall on each vendor in proportion to this buyer's backlog there.
     if (h.cancellations > 0 && pipeline > 0)
       for (std::size_t v = 0; v < vendors.size(); ++v) vendors.cancel(v, i, h.cancellations * vendors[v].backlog[i] / (pipeline + orders));

@@ -7,6 +7,7 @@
 
 #include "agents/markets.hpp"
 #include "engine/error.hpp"
+#include "engine/finite.hpp"
 
 namespace megacycle {
 namespace {
@@ -14,7 +15,6 @@ namespace {
 // Relative tolerance of the stock-flow checks (the 1e-9).
 constexpr double kAccountingTolerance = 1e-9;
 
-double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
 
 }  // namespace
 
@@ -26,12 +26,8 @@ Industry::Industry(const Scenario& scenario, const EnvironmentPaths& paths)
   // Backlog at the start, split across vendors like new orders would be.
   for (std::size_t i = 0; i < hyperscalers_.size(); ++i) {
     const auto& s = *hyperscalers_[i].spec;
-    double share = 0;
-    for (std::size_t v = 0; v < vendors_.size(); ++v) share += vendors_[v].merchant_share;
     const double own = vendors_.asic() < vendors_.size() ? s.own_silicon_share() * s.initial_backlog_units() : 0.0;
-    if (own > 0) vendors_.order(vendors_.asic(), i, own);
-    for (std::size_t v = 0; v < vendors_.size(); ++v)
-      if (share > 0 && v != vendors_.asic()) vendors_.order(v, i, (s.initial_backlog_units() - own) * vendors_[v].merchant_share / share);
+    vendors_.place_orders(i, own, s.initial_backlog_units() - own);
   }
 }
 
@@ -101,7 +97,7 @@ double Industry::price_index() const {
     demand += h.demand_enterprises, paid += h.demand_enterprises * h.price;
     weights += h.spec->customer_attractiveness(), listed += h.spec->customer_attractiveness() * h.price;
   }
-  return demand > 0 ? paid / demand : ratio(listed, weights);
+  return demand > 0 ? paid / demand : ratio_or_zero(listed, weights);
 }
 
 }  // namespace megacycle

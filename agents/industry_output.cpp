@@ -2,13 +2,13 @@
 #include <algorithm>
 
 #include "agents/industry.hpp"
+#include "engine/finite.hpp"
 
 namespace megacycle {
 namespace {
 
 using Row = std::vector<io::CsvWriter::Cell>;
 
-double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
 
 // The statement columns every firm has, in firms.csv order.
 void add_statements(Row& row, const Books& books) {
@@ -68,7 +68,7 @@ std::vector<io::CsvWriter::Cell> Industry::quarterly_row() const {
   end_user += lab_revenue;
   const double required = 2.0 * 4.0 * capex;  // Sequoia's rule: end-user revenue of 2x annualised capex
   return {capex, big_tech, chips, own, other_it, dc, orders, cancelled, end_user, required, required - 4.0 * end_user,
-          hyper_ai, demand, capacity, served, ratio(served, capacity), ratio(merchant_paid, merchant_units),
+          hyper_ai, demand, capacity, served, ratio_or_zero(served, capacity), ratio_or_zero(merchant_paid, merchant_units),
           shipped, backlog, vendor_capacity, revenue, revenue > 0 ? 1.0 - cogs / revenue : 0.0, fcf, cash, debt,
           constrained, minsky[0], minsky[1], minsky[2], powered, awaiting, started, lab_units, lab_revenue, funding,
           money_gap(), books_gap()};
@@ -103,7 +103,7 @@ std::vector<std::vector<io::CsvWriter::Cell>> Industry::firms_rows(int t, const 
     const double capex = x.expansion_capex;
     row.insert(row.end(), {capex, 0.0, 0.0, 0.0, 0.0});
     add_statements(row, x.books);
-    row.insert(row.end(), {vendors_.capacity_units(v), ratio(x.shipped, x.sellable), x.price_shipped, x.backlog_total(), x.orders,
+    row.insert(row.end(), {vendors_.capacity_units(v), ratio_or_zero(x.shipped, x.sellable), x.price_shipped, x.backlog_total(), x.orders,
                            std::string(kMinskyNames[static_cast<int>(x.minsky)])});
     rows.push_back(std::move(row));
   }
@@ -112,7 +112,7 @@ std::vector<std::vector<io::CsvWriter::Cell>> Industry::firms_rows(int t, const 
     Row row = start("ai_lab", lab.spec->name());
     row.insert(row.end(), {0.0, 0.0, 0.0, 0.0, 0.0});
     add_statements(row, lab.books);
-    row.insert(row.end(), {lab.contract_this_quarter, ratio(lab.served, lab.contract_this_quarter),
+    row.insert(row.end(), {lab.contract_this_quarter, ratio_or_zero(lab.served, lab.contract_this_quarter),
                            hyperscalers_[lab.provider].price_charged, 0.0, 0.0,
                            std::string(kMinskyNames[static_cast<int>(lab.minsky)])});
     rows.push_back(std::move(row));

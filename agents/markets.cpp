@@ -6,7 +6,6 @@ namespace megacycle {
 
 void clear_compute_market(int t, Hyperscalers& hyperscalers, AiLabs& labs,
                           const std::vector<double>& enterprise_demand) {
-  constexpr double kBillion = 1e9;
   for (std::size_t i = 0; i < hyperscalers.size(); ++i) {
     auto& h = hyperscalers[i];
     h.demand_enterprises = i < enterprise_demand.size() ? enterprise_demand[i] : 0.0;

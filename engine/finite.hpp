@@ -17,4 +17,7 @@ std::size_t first_non_finite(std::span<const T> values) {
   return kAllFinite;
 }
 
+// part / whole, or 0 when whole is not positive: shares of an empty group are written as 0, not NaN.
+inline double ratio_or_zero(double part, double whole) { return whole > 0 ? part / whole : 0.0; }
+
 }  // namespace megacycle
