@@ -34,7 +34,7 @@ void AiLabs::open_quarter() {
   }
 }
 
-void AiLabs::earn(int /*quarter*/, double adopters, double adopters_at_start) {
+void AiLabs::earn(double adopters, double adopters_at_start) {
   for (auto& l : labs_) {
     const double growth = adopters_at_start > 0 ? std::pow(adopters / adopters_at_start, l.spec->revenue_adoption_elasticity()) : 1.0;
     l.revenue = l.spec->initial_revenue_usd_b_per_year() / 4.0 * growth;

@@ -30,8 +30,8 @@ class AiLabs {
   AiLabs(const Scenario& scenario, Ledger& ledger, std::vector<double> growth_multiplier = {});
 
   void open_quarter();
-  // Revenue (from outside customers) for quarter t, given the weighted number of adopting enterprises.
-  void earn(int quarter, double adopters, double adopters_at_start);
+  // This quarter's revenue (from outside customers), given the weighted number of adopting enterprises.
+  void earn(double adopters, double adopters_at_start);
   // Staff costs, financing (funding rounds), and next quarter's contract from the cash it has.
   void account(int quarter, const EnvironmentNow& env, const FinanceRules& finance,
                const std::vector<double>& provider_prices);

@@ -112,7 +112,7 @@ double ChipVendors::backlog_of(std::size_t buyer) const {
   return total;
 }
 
-std::vector<std::vector<double>> ChipVendors::ship(int /*quarter*/) {
+std::vector<std::vector<double>> ChipVendors::ship() {
   std::vector<std::vector<double>> delivered(vendors_.size(), std::vector<double>(others_ + 1, 0.0));
   std::vector<double> wanted(others_ + 1, 0.0), got(others_ + 1, 0.0);
   for (std::size_t vi = 0; vi < vendors_.size(); ++vi) {

@@ -54,7 +54,7 @@ class ChipVendors {
   // Market step 6: ships min(backlog, sellable) pro rata to the backlogs and returns the units each
   // buyer receives from each vendor ([v][b]). Hyperscalers pay through `pay_hyperscaler`; the others
   // pay from the outside sector here.
-  std::vector<std::vector<double>> ship(int quarter);
+  std::vector<std::vector<double>> ship();
   // Market step 7: production costs, operating costs, capacity expansion, financing. Then prices for next
   // quarter from scarcity.
   void account(int quarter, const EnvironmentNow& env, const FinanceRules& finance);

@@ -272,8 +272,7 @@ void Hyperscalers::plan(int t, const EnvironmentNow& env, ChipVendors& vendors) 
   }
 }
 
-void Hyperscalers::install(int t, const EnvironmentNow& /*env*/, const std::vector<std::vector<double>>& delivered,
-                           ChipVendors& vendors) {
+void Hyperscalers::install(int t, const std::vector<std::vector<double>>& delivered, ChipVendors& vendors) {
   const double kw_new = kw_per_unit(t);
   for (std::size_t i = 0; i < firms_.size(); ++i) {
     auto& h = firms_[i];

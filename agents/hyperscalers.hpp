@@ -65,8 +65,7 @@ class Hyperscalers {
   // Market step 3: forecasts, capex and financing plans, chip orders and data-centre starts.
   void plan(int quarter, const EnvironmentNow& env, ChipVendors& vendors);
   // Market step 6 (buyer side): pays for the chips delivered and installs them.
-  void install(int quarter, const EnvironmentNow& env, const std::vector<std::vector<double>>& delivered,
-               ChipVendors& vendors);
+  void install(int quarter, const std::vector<std::vector<double>>& delivered, ChipVendors& vendors);
   // Market step 7: legacy business, operating costs, construction, depreciation, financing; then next
   // quarter's price.
   void account(int quarter, const EnvironmentNow& env, const FinanceRules& finance);

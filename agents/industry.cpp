@@ -41,12 +41,12 @@ void Industry::open_quarter(int t, const EnvironmentNow& env) {
 
 void Industry::clear_compute(int t, const std::vector<double>& demand, double adopters) {
   if (adopters_at_start_ < 0) adopters_at_start_ = adopters;
-  labs_.earn(t, adopters, adopters_at_start_);
+  labs_.earn(adopters, adopters_at_start_);
   clear_compute_market(t, hyperscalers_, labs_, demand);
 }
 
 void Industry::close_quarter(int t) {
-  clear_chip_market(t, env_, vendors_, hyperscalers_);
+  clear_chip_market(t, vendors_, hyperscalers_);
   const std::vector<double> next_prices = prices();  // labs plan next quarter at this quarter's prices
   hyperscalers_.account(t, env_, scenario_.finance());
   vendors_.account(t, env_, scenario_.finance());

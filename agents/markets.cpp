@@ -40,9 +40,9 @@ void clear_compute_market(int t, Hyperscalers& hyperscalers, AiLabs& labs,
   }
 }
 
-void clear_chip_market(int t, const EnvironmentNow& env, ChipVendors& vendors, Hyperscalers& hyperscalers) {
-  const auto delivered = vendors.ship(t);
-  hyperscalers.install(t, env, delivered, vendors);
+void clear_chip_market(int t, ChipVendors& vendors, Hyperscalers& hyperscalers) {
+  const auto delivered = vendors.ship();
+  hyperscalers.install(t, delivered, vendors);
 }
 
 }  // namespace megacycle

@@ -17,6 +17,6 @@ void clear_compute_market(int quarter, Hyperscalers& hyperscalers, AiLabs& labs,
                           const std::vector<double>& enterprise_demand_by_provider);
 
 // Market step 6. Vendors ship from their backlogs pro rata; hyperscalers pay and install.
-void clear_chip_market(int quarter, const EnvironmentNow& env, ChipVendors& vendors, Hyperscalers& hyperscalers);
+void clear_chip_market(int quarter, ChipVendors& vendors, Hyperscalers& hyperscalers);
 
 }  // namespace megacycle

@@ -68,7 +68,7 @@ TEST(ChipMarket, ShortSupplyIsSharedProRata) {
   ASSERT_EQ(before.size(), kHyperscalers + 1);
   EXPECT_DOUBLE_EQ(before[kOthers], 500);
 
-  const auto delivered = vendors.ship(0);
+  const auto delivered = vendors.ship();
   ASSERT_EQ(delivered.size(), 2u);
   // Supply 1000 against a backlog of 2000: every buyer gets half of what it has on order.
   for (std::size_t b = 0; b <= kOthers; ++b) {
@@ -88,7 +88,7 @@ TEST(ChipMarket, UnequalOrdersStillGetEqualFillShares) {
   vendors.post(0, env());
   vendors.order(0, 0, 12345);
   vendors.order(0, 1, 7);
-  const auto delivered = vendors.ship(0);
+  const auto delivered = vendors.ship();
   const double fill = 777.0 / (12345 + 7);
   EXPECT_NEAR(delivered[0][0] / 12345, fill, 1e-15);
   EXPECT_NEAR(delivered[0][1] / 7, fill, 1e-15);
@@ -104,7 +104,7 @@ TEST(ChipMarket, LongSupplyFillsEveryOrder) {
   vendors.order(0, 0, 1000);
   vendors.order(0, 1, 500);
   vendors.order(1, 0, 300);  // own silicon at the custom-ASIC partner
-  const auto delivered = vendors.ship(0);
+  const auto delivered = vendors.ship();
   EXPECT_DOUBLE_EQ(delivered[0][0], 1000);
   EXPECT_DOUBLE_EQ(delivered[0][1], 500);
   EXPECT_DOUBLE_EQ(delivered[0][kOthers], 500);
@@ -124,7 +124,7 @@ TEST(ChipMarket, FillRateCombinesVendors) {
   vendors.order(0, 0, 1500);
   vendors.order(0, 1, 500);
   vendors.order(1, 0, 1000);
-  vendors.ship(0);
+  vendors.ship();
   EXPECT_DOUBLE_EQ(vendors.fill_rate(0), (750.0 + 1000.0) / 2500.0);
   EXPECT_DOUBLE_EQ(vendors.fill_rate(1), 0.5);
   EXPECT_DOUBLE_EQ(vendors.fill_rate(kOthers), 1.0);  // ordered nothing
@@ -152,7 +152,7 @@ double quarter(ChipVendors& vendors, int t, double technology, double orders_eac
     vendors.order(0, b, orders_each);
     vendors.order(1, b, orders_each / 4);
   }
-  vendors.ship(t);
+  vendors.ship();
   vendors.account(t, env(technology), finance);
   for (std::size_t v = 0; v < vendors.size(); ++v)
     EXPECT_LT(vendors[v].books.consistency_gap(), 1e-12) << vendors[v].name << " in quarter " << t;
