@@ -103,9 +103,10 @@ int run_command(Comm& comm, const RunOptions& options) {
     economy.phases().add_after("enterprise_decisions", "test_fault", [&](int t) {
       if (fault.nan_at(t)) economy.enterprises().corrupt_for_test(fault.id);
     });
-  std::optional<io::CsvWriter> quarterly, firms;
+  std::optional<io::CsvWriter> quarterly, firms, daily;
   if (root) quarterly.emplace(folder->file("quarterly.csv"), economy.quarterly_header());
-  if (root && economy.industry()) firms.emplace(folder->file("firms.csv"), Industry::firms_header());
+  if (root && economy.industry()) firms.emplace(folder->file("firms.csv"), economy.firms_header());
+  if (root && economy.exchange()) daily.emplace(folder->file("daily.csv"), Exchange::daily_header());
   Progress progress(root && !options.quiet, economy.quarters(), economy.agents());
   for (int t = 0; t < economy.quarters(); ++t) {
     if (fault.error_at(comm.rank(), t)) throw Error(fmt::format("injected test fault in quarter {}", t));
@@ -113,13 +114,16 @@ int run_command(Comm& comm, const RunOptions& options) {
     economy.run_quarter(t);
     if (root) quarterly->row(economy.quarterly_row());
     if (firms)
-      for (const auto& row : economy.industry()->firms_rows(t, economy.period(t))) firms->row(row);
+      for (const auto& row : economy.firms_rows(t)) firms->row(row);
+    if (daily)
+      for (const auto& row : economy.exchange()->daily_rows(t, economy.period(t))) daily->row(row);
     progress.quarter_done(t, economy.period(t).c_str());
   }
 
   if (root) {
     quarterly->close();
     if (firms) firms->close();
+    if (daily) daily->close();
     const double wall = seconds_since(start);
     const double updates = static_cast<double>(economy.agents()) * economy.quarters();
     manifest.set_wall_seconds(wall);
@@ -128,6 +132,7 @@ int run_command(Comm& comm, const RunOptions& options) {
     for (const auto& [phase, seconds] : economy.phases().seconds()) (*manifest.mutable_phase_seconds())[phase] = seconds;
     manifest.add_outputs("quarterly.csv");
     if (firms) manifest.add_outputs("firms.csv");
+    if (daily) manifest.add_outputs("daily.csv");
     manifest.set_complete(true);
     io::write_manifest(folder->file("manifest.json"), manifest);
     folder->commit();

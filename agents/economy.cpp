@@ -24,13 +24,18 @@ Economy::Economy(Comm& comm, const Scenario& scenario, std::uint32_t replicate)
       enterprises_(comm, scenario, replicate),
       totals_(enterprises_.aggregate(comm)) {
   if (scenario.hyperscaler_size() > 0) industry_.emplace(scenario, paths_);
+  if (industry_ && scenario.equity_market().investors().population() > 0)
+    exchange_.emplace(comm, scenario, replicate, *industry_);
   // Initial adopters choose providers at quarter 0's prices; count them by provider.
   enterprises_.choose_initial_providers(conditions(0));
   totals_ = enterprises_.aggregate(comm);
 
   // The order of MODEL.md's quarter: environment and the industry's plans (steps 1-3), enterprises (4),
-  // compute market (5), chip market and accounts (6-7), metrics; the equity market (8) is not built yet.
-  phases_.add("environment", [this](int t) { env_ = paths_.at(t); });
+  // compute market (5), chip market and accounts (6-7), the equity market (8), metrics.
+  phases_.add("environment", [this](int t) {
+    env_ = paths_.at(t);
+    if (exchange_) read_market();
+  });
   if (industry_) phases_.add("industry_plans", [this](int t) { industry_->open_quarter(t, env_); });
   phases_.add("enterprise_decisions", [this](int t) {
     current_ = conditions(t);
@@ -50,6 +55,8 @@ Economy::Economy(Comm& comm, const Scenario& scenario, std::uint32_t replicate)
     // Every rank holds the same industry, so a failed stock-flow check fails alike everywhere.
     phases_.add("chip_market_and_accounts", [this](int t) { agreed(comm_, [&] { industry_->close_quarter(t); }); });
   }
+  // Every rank holds the same prices and totals, so a failed conservation check fails alike everywhere.
+  if (exchange_) phases_.add("equity_market", [this](int t) { agreed(comm_, [&] { exchange_->trade_quarter(t, env_); }); });
   phases_.add("peer_exchange", [this](int) { enterprises_.exchange_peers(comm_); });
 }
 
@@ -81,6 +88,17 @@ EnterpriseConditions Economy::conditions(int t) const {
   for (std::size_t s = 0; s < totals_.firms_by_sector.size(); ++s)
     c.imitation.push_back(q * (1.0 - omega) * ratio_or_zero(totals_.adopters_by_sector[s], totals_.firms_by_sector[s]));
   return c;
+}
+
+void Economy::read_market() {
+  // Reflexivity (docs/ODD.md): sentiment is the AI index's price / fundamental at the last close, times
+  // the scenario's schedule; each hyperscaler's equity premium falls as its own valuation rises.
+  env_.investor_sentiment *= exchange_->sentiment();
+  const double elasticity = scenario_.equity_market().reflexivity().cost_of_equity_elasticity();
+  std::vector<double> premium;
+  for (std::size_t i = 0; i < industry_->hyperscalers().size(); ++i)
+    premium.push_back(env_.equity_risk_premium * std::pow(exchange_->price_to_fundamental(i), -elasticity));
+  industry_->set_equity_risk_premia(premium);
 }
 
 void Economy::run_quarter(int t) {
@@ -120,6 +138,10 @@ std::vector<std::string> Economy::quarterly_header() const {
     const auto more = industry_->quarterly_header();
     h.insert(h.end(), more.begin(), more.end());
   }
+  if (exchange_) {
+    const auto more = Exchange::quarterly_header();
+    h.insert(h.end(), more.begin(), more.end());
+  }
   return h;
 }
 
@@ -142,7 +164,38 @@ std::vector<io::CsvWriter::Cell> Economy::quarterly_row_for(int t) const {
     const auto more = industry_->quarterly_row();
     row.insert(row.end(), more.begin(), more.end());
   }
+  if (exchange_) {
+    const auto more = exchange_->quarterly_row();
+    row.insert(row.end(), more.begin(), more.end());
+  }
   return row;
+}
+
+std::vector<std::string> Economy::firms_header() const {
+  auto h = Industry::firms_header();
+  if (exchange_) {
+    const auto more = Exchange::firm_header();
+    h.insert(h.end(), more.begin(), more.end());
+  }
+  return h;
+}
+
+std::vector<std::vector<io::CsvWriter::Cell>> Economy::firms_rows(int t) const {
+  auto rows = industry_->firms_rows(t, period(t));
+  if (exchange_) {
+    // Listed firms come first, in the same order (hyperscalers, chip vendors); AI labs are not listed.
+    const std::size_t listed = exchange_->stocks().size() - 1;
+    const std::size_t width = Exchange::firm_header().size();
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      if (r < listed) {
+        const auto more = exchange_->firm_columns(r);
+        rows[r].insert(rows[r].end(), more.begin(), more.end());
+      } else {
+        rows[r].insert(rows[r].end(), width, io::CsvWriter::Cell{std::string()});
+      }
+    }
+  }
+  return rows;
 }
 
 }  // namespace megacycle

@@ -9,6 +9,7 @@
 
 #include "agents/enterprise.hpp"
 #include "agents/environment.hpp"
+#include "agents/exchange.hpp"
 #include "agents/industry.hpp"
 #include "engine/comm.hpp"
 #include "engine/io/csv.hpp"
@@ -42,9 +43,19 @@ class Economy {
   const EnterpriseAggregates& enterprise_totals() const { return totals_; }
   // The AI industry, or null when the scenario lists no hyperscaler (enterprises face a price schedule).
   const Industry* industry() const { return industry_ ? &*industry_ : nullptr; }
+  // The equity market, or null without an industry or without investors.
+  const Exchange* exchange() const { return exchange_ ? &*exchange_ : nullptr; }
+  // Investors updated per trading day, all ranks together (0 without a market).
+  std::uint64_t investors() const { return exchange_ ? exchange_->investors() : 0; }
+
+  // firms.csv (with an industry): the industry's columns, then the market's for listed firms.
+  std::vector<std::string> firms_header() const;
+  std::vector<std::vector<io::CsvWriter::Cell>> firms_rows(int t) const;
 
  private:
   EnterpriseConditions conditions(int t) const;
+  // Sets this quarter's sentiment and equity premia from the market's last close.
+  void read_market();
   // The output row from the current totals, labelled as quarter t.
   std::vector<io::CsvWriter::Cell> quarterly_row_for(int t) const;
   // Stops the run if any aggregate is NaN or infinite (all ranks hold the same totals).
@@ -56,6 +67,7 @@ class Economy {
   EnvironmentNow env_;  // the current quarter's environment
   EnterprisePopulation enterprises_;
   std::optional<Industry> industry_;
+  std::optional<Exchange> exchange_;
   EnterpriseAggregates totals_;  // after the last quarter run (before quarter 0: the initial state)
   EnterpriseConditions current_;
   int last_quarter_ = -1;

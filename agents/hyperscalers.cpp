@@ -209,7 +209,8 @@ void Hyperscalers::plan(int t, const EnvironmentNow& env, ChipVendors& vendors) 
                      rules_.rivalry() * (peers_capex_growth(i, t) - own_growth) * h.orders_units.mean();
     // Profitability gate: a unit bought now earns (price x u* - marginal cost) per hour over its life.
     const double margin = h.price * rules_.target_utilisation() - kw_new / 1000.0 * (env.energy_price + operating_cost_per_mw_hour());
-    const double rate = (env.risk_free_rate + env.equity_risk_premium) / 4.0;
+    const double premium = h.equity_risk_premium >= 0 ? h.equity_risk_premium : env.equity_risk_premium;
+    const double rate = (env.risk_free_rate + premium) / 4.0;
     const int life = rules_.chip_life_quarters();
     const double annuity = rate > 0 ? (1.0 - std::pow(1.0 + rate, -life)) / rate : life;
     const double all_in = merchant_price + other_it + kw_new / 1000.0 * rules_.datacentre_usd_m_per_mw() * 1e6;

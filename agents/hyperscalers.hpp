@@ -31,6 +31,9 @@ struct HyperscalerState {
   double predicted_extrapolative = 0, predicted_narrative = 0;  // last quarter's growth forecasts
   // This quarter
   double investment_q = 0;       // Tobin's q of a new unit (the profitability gate)
+  // Equity risk premium in the firm's cost of capital, per year, set by its stock's valuation (the
+  // equity market); negative: the environment's premium.
+  double equity_risk_premium = -1;
   double forecast_growth = 0, target_capacity = 0, orders = 0, own_silicon_orders = 0, cancellations = 0;
   double mw_started = 0, mw_connected = 0;
   double demand_enterprises = 0, demand_internal = 0, demand_labs = 0;

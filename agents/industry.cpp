@@ -58,6 +58,10 @@ void Industry::close_quarter(int t) {
                             t, money_gap(), books_gap(), kAccountingTolerance));
 }
 
+void Industry::set_equity_risk_premia(const std::vector<double>& premium) {
+  for (std::size_t i = 0; i < hyperscalers_.size(); ++i) hyperscalers_[i].equity_risk_premium = premium[i];
+}
+
 double Industry::money_gap() const {
   double scale = 1.0;
   for (int a = 0; a < ledger_.accounts(); ++a) scale = std::max(scale, std::abs(ledger_.balance(a)));

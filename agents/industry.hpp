@@ -27,6 +27,9 @@ class Industry {
   // Steps 6-7: the chip market and every firm's accounts; then checks stock-flow consistency.
   void close_quarter(int quarter);
 
+  // Reflexivity: each hyperscaler's equity risk premium from its stock's valuation (docs/ODD.md).
+  void set_equity_risk_premia(const std::vector<double>& premium_by_hyperscaler);
+
   // Prices and served shares the enterprises see next (one entry per hyperscaler).
   std::vector<double> prices() const;
   std::vector<double> served_shares() const;

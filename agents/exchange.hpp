@@ -1,0 +1,113 @@
+#pragma once
+// The equity market (docs/ODD.md, "Equity market"; scenario field equity_market): step 8 of the quarter. Every listed firm (each
+// hyperscaler and chip vendor) and a rest-of-market index trade on D days a quarter, Franke-Westerhoff
+// style, against a market maker who holds the inventory. Prices, fundamentals and the market maker are
+// global (identical on every rank); investors are distributed (agents/investors.hpp). Each day needs one
+// reduction: the trade scale of the day's fundamentalists.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agents/environment.hpp"
+#include "agents/industry.hpp"
+#include "agents/investors.hpp"
+#include "agents/valuation.hpp"
+#include "engine/comm.hpp"
+#include "engine/io/csv.hpp"
+#include "scenario.pb.h"
+
+namespace megacycle {
+
+struct Stock {
+  std::string name;
+  const Books* books = nullptr;  // null for the rest-of-market index
+  bool ai = true;                // in the AI index (every listed firm; not the rest of market)
+  double shares = 0;             // outstanding, billion
+  double log_price = 0, log_price_before = 0;  // today's and yesterday's close
+  double fundamental = 0;        // per share (USD) at the last quarter's close
+  double fundamental_before = 0; // the close before that: the quarter's trading days move from one to the other
+  double expected_growth = 0;    // per year, smoothed revenue growth
+  EarningsRecord record;         // trailing revenue and earnings (listed firms)
+  // Fixed at the start: fundamental = scale x discounted earnings + other_value (growing at the long-run rate).
+  double scale = 1, other_value = 0;
+  int announcement_day = 0;      // trading day of the quarter on which its earnings become known
+  double log_value[4] = {};      // ln of the firm's fundamental (USD billion) at the last four closes, oldest first
+  int value_closes = 0;
+  double inventory = 0;          // the market maker's shares, billion
+  double dividend_per_share = 0; // this quarter's
+  // This quarter's trading days
+  std::vector<double> day_price, day_fundamental, day_return, day_volume;
+  double price() const;
+  double market_value() const { return shares * price(); }
+  double fundamental_value() const { return shares * fundamental; }
+  double narrative_growth() const;  // the fundamental's log growth over the last year
+};
+
+class Exchange {
+ public:
+  // Collective. The industry must have been built; the stocks are its hyperscalers and chip vendors.
+  Exchange(Comm& comm, const Scenario& scenario, std::uint32_t replicate, const Industry& industry);
+
+  // Step 8 of quarter t: fundamentals and payouts from the quarter's accounts, D trading days, settlement,
+  // and the conservation checks of money and shares. Collective.
+  void trade_quarter(int t, const EnvironmentNow& env);
+
+  // Sentiment: the AI index's price / fundamental at the last close (the start's value before quarter 0).
+  double sentiment() const { return sentiment_; }
+  // A listed firm's price / fundamental at the last close, in the industry's order (hyperscalers first).
+  double price_to_fundamental(std::size_t stock) const;
+  const std::vector<Stock>& stocks() const { return stocks_; }
+  int days_per_quarter() const { return days_; }
+  std::uint64_t investors() const { return investors_.partition().population(); }
+  const InvestorPopulation& investor_population() const { return investors_; }
+
+  // daily.csv: the quarter last traded, one row per stock and the AI index per day.
+  static std::vector<std::string> daily_header();
+  std::vector<std::vector<io::CsvWriter::Cell>> daily_rows(int t, const std::string& period) const;
+  // quarterly.csv columns of the market (after the industry's).
+  static std::vector<std::string> quarterly_header();
+  std::vector<io::CsvWriter::Cell> quarterly_row() const;
+  // firms.csv columns of a listed firm (index in the industry's order).
+  static std::vector<std::string> firm_header();
+  std::vector<io::CsvWriter::Cell> firm_columns(std::size_t stock) const;
+
+  // Daily series of the whole run so far, for the diagnostics: names are the stocks' and "AI_index".
+  struct Series {
+    std::string name;
+    std::vector<double> log_price, log_price_to_fundamental;
+  };
+  const std::vector<Series>& history() const { return history_; }
+
+  // Relative gaps of the last quarter's conservation checks: money of investors and market maker
+  // against the flows in and out of the market, and shares held against shares outstanding.
+  double money_gap() const { return money_gap_; }
+  double shares_gap() const { return shares_gap_; }
+
+ private:
+  void value_firms(int t, const EnvironmentNow& env);
+  void pay_out(int t, const EnvironmentNow& env);
+  void trade_day(int t, int d);
+  void settle(const EnvironmentNow& env);
+  void check(int t);
+  double ai_ratio() const;        // AI index price / fundamental at the quarter's fundamentals
+  double ai_ratio_today() const;  // the same at today's close and today's fundamentals
+
+  Comm& comm_;
+  const EquityMarket& spec_;
+  int days_;
+  std::vector<Stock> stocks_;
+  InvestorPopulation investors_;
+  StreamKey noise_key_;
+  double mm_cash_ = 0;
+  double inflows_ = 0;          // money into investors and market maker from outside since the start
+  double opening_money_ = 0;
+  double fundamentalist_scale_ = 0;  // trade scale of today's fundamentalists (reduced)
+  double sentiment_ = 1, index_level_ = 100, index_fundamental_ = 100;
+  // This quarter, per day: n_f, the index, and per stock the group demands (d * stocks + j) and new price.
+  std::vector<double> day_fundamentalist_share_, day_index_, day_index_ratio_, day_index_return_, day_volume_;
+  std::vector<double> demand_f_, demand_c_, new_price_;
+  double volume_ = 0, money_gap_ = 0, shares_gap_ = 0;
+  std::vector<Series> history_;
+};
+
+}  // namespace megacycle

@@ -1,0 +1,82 @@
+// Output rows of the equity market: daily.csv, its quarterly.csv columns and its firms.csv columns
+// (docs/outputs.md names every column).
+#include <numeric>
+
+#include "agents/exchange.hpp"
+#include "engine/finite.hpp"
+
+namespace megacycle {
+
+std::vector<std::string> Exchange::daily_header() {
+  return {"day",         "quarter",      "period",     "day_in_quarter",         "stock",
+          "price",       "fundamental",  "price_to_fundamental", "log_return",    "volume_usd_b",
+          "market_value_usd_b", "fundamentalist_share"};
+}
+
+std::vector<std::vector<io::CsvWriter::Cell>> Exchange::daily_rows(int t, const std::string& period) const {
+  std::vector<std::vector<io::CsvWriter::Cell>> rows;
+  for (int d = 0; d < days_; ++d) {
+    const auto k = static_cast<std::size_t>(d);
+    const long long day = static_cast<long long>(t) * days_ + d;
+    const auto start = [&](const std::string& name) {
+      return std::vector<io::CsvWriter::Cell>{day, static_cast<long long>(t), period, static_cast<long long>(d), name};
+    };
+    double ai_value = 0;
+    for (const auto& s : stocks_) {
+      auto row = start(s.name);
+      const double p = s.day_price[k], f = s.day_fundamental[k];
+      row.insert(row.end(), {p, f, p / f, s.day_return[k], s.day_volume[k], s.shares * p, day_fundamentalist_share_[k]});
+      if (s.ai) ai_value += s.shares * p;
+      rows.push_back(std::move(row));
+    }
+    auto row = start("AI_index");
+    const double level = day_index_[k], ratio = day_index_ratio_[k];
+    row.insert(row.end(), {level, level / ratio, ratio, day_index_return_[k], day_volume_[k], ai_value,
+                           day_fundamentalist_share_[k]});
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::vector<std::string> Exchange::quarterly_header() {
+  return {"ai_index",
+          "ai_price_to_fundamental",
+          "market_price_to_fundamental",
+          "ai_share_of_market_value",
+          "ai_market_value_usd_b",
+          "fundamentalist_share",
+          "equity_volume_usd_b",
+          "investor_wealth_usd_b",
+          "investor_cash_usd_b",
+          "market_maker_inventory_usd_b",
+          "market_maker_cash_usd_b",
+          "equity_money_gap",
+          "equity_shares_gap"};
+}
+
+std::vector<io::CsvWriter::Cell> Exchange::quarterly_row() const {
+  double ai = 0, all = 0, fundamental = 0, inventory = 0;
+  for (const auto& s : stocks_) {
+    all += s.market_value(), fundamental += s.fundamental_value(), inventory += s.inventory * s.price();
+    if (s.ai) ai += s.market_value();
+  }
+  const double nf = day_fundamentalist_share_.empty()
+                        ? 0.0
+                        : std::accumulate(day_fundamentalist_share_.begin(), day_fundamentalist_share_.end(), 0.0) /
+                              static_cast<double>(day_fundamentalist_share_.size());
+  const auto& inv = investors_.totals();
+  return {index_level_, sentiment_, ratio_or_zero(all, fundamental), ratio_or_zero(ai, all), ai, nf, volume_,
+          inv.wealth,   inv.cash,   inventory,        mm_cash_,          money_gap_,           shares_gap_};
+}
+
+std::vector<std::string> Exchange::firm_header() {
+  return {"share_price_usd", "fundamental_per_share_usd", "price_to_fundamental", "market_value_usd_b",
+          "shares_outstanding_b", "expected_growth_per_year"};
+}
+
+std::vector<io::CsvWriter::Cell> Exchange::firm_columns(std::size_t j) const {
+  const auto& s = stocks_[j];
+  return {s.price(), s.fundamental, price_to_fundamental(j), s.market_value(), s.shares, s.expected_growth};
+}
+
+}  // namespace megacycle
