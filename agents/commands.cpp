@@ -7,6 +7,7 @@
 #include <csignal>
 
 #include "agents/economy.hpp"
+#include "agents/market_diagnostics.hpp"
 #include "agents/scenario.hpp"
 #include "engine/failure.hpp"
 #include "engine/fault_injection.hpp"
@@ -123,7 +124,13 @@ int run_command(Comm& comm, const RunOptions& options) {
   if (root) {
     quarterly->close();
     if (firms) firms->close();
-    if (daily) daily->close();
+    if (daily) {
+      daily->close();
+      const int days = economy.exchange()->days_per_quarter();
+      write_market_diagnostics(*economy.exchange(), loaded.scenario.equity_market().diagnostics(), loaded.scenario.seed(),
+                               [&](long long day) { return economy.period(static_cast<int>(day / days)); },
+                               folder->file(""));
+    }
     const double wall = seconds_since(start);
     const double updates = static_cast<double>(economy.agents()) * economy.quarters();
     manifest.set_wall_seconds(wall);
@@ -132,7 +139,8 @@ int run_command(Comm& comm, const RunOptions& options) {
     for (const auto& [phase, seconds] : economy.phases().seconds()) (*manifest.mutable_phase_seconds())[phase] = seconds;
     manifest.add_outputs("quarterly.csv");
     if (firms) manifest.add_outputs("firms.csv");
-    if (daily) manifest.add_outputs("daily.csv");
+    if (daily)
+      for (const char* f : {"daily.csv", "bubbles.csv", "bsadf.csv", "stylized_facts.csv"}) manifest.add_outputs(f);
     manifest.set_complete(true);
     io::write_manifest(folder->file("manifest.json"), manifest);
     folder->commit();

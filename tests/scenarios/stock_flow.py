@@ -25,7 +25,11 @@ ranks under mpiexec, and checks in each run:
     (the rest comes from buyers outside the model). Flows between modelled firms thus cancel in the
     sum, and what is left is the firms' net flow with the outside sectors, which the ledger's
     money_gap accounts for (the outside sectors' balances are not written out).
-  and the 1-rank and 3-rank runs wrote byte-identical quarterly.csv and firms.csv.
+  with an equity market, quarterly.csv, every quarter: equity_money_gap <= 1e-9 (investors' and the
+    market maker's money against what they started with plus dividends, buybacks, interest, less
+    issuance) and equity_shares_gap <= 1e-9 (shares held by investors and the market maker against
+    shares outstanding); firms.csv: market value = share price x shares outstanding;
+  and the 1-rank and 3-rank runs wrote byte-identical quarterly.csv, firms.csv and daily.csv.
 
 Every failure names the run, the quarter and the firm. Before the runs are checked, the checks are
 run on deliberately corrupted copies of the output to make sure they can fail.
@@ -61,7 +65,9 @@ def where(row):
 
 def check_quarterly(q, failures):
     for row in q.itertuples(index=False):
-        for column in ("money_gap", "books_gap"):
+        # With an equity market: investors' and the market maker's money against the flows into the market,
+        # and shares held against shares outstanding (both relative, as the program computes them).
+        for column in ("money_gap", "books_gap") + (("equity_money_gap", "equity_shares_gap") if "equity_money_gap" in q else ()):
             value = getattr(row, column)
             if not value <= TOL:  # NaN fails too
                 failures.add(f"quarter {int(row.quarter)} ({row.period}): {column} = {value:.3g} > {TOL:g}")
@@ -89,6 +95,11 @@ def check_firms(f, failures):
         check("operating cash flow: OCF - (net_income + depreciation)",
               row.operating_cash_flow_usd_b - row.net_income_usd_b - row.depreciation_usd_b)
         check("free cash flow: FCF - (OCF - capex)", row.fcf_usd_b - row.operating_cash_flow_usd_b + row.capex_usd_b)
+        market_value = getattr(row, "market_value_usd_b", float("nan"))
+        if market_value == market_value:  # listed firm with an equity market
+            gap = market_value - row.share_price_usd * row.shares_outstanding_b
+            if not abs(gap) <= TOL * max(1.0, abs(market_value)):
+                failures.add(f"{where(row)}: market value off price x shares by {gap:.6g} USD b")
         payout = row.dividends_usd_b + row.buybacks_usd_b
         before = previous.get(row.name)
         if before is not None and before.quarter == row.quarter - 1:
@@ -184,6 +195,14 @@ def self_test(q, f):
     bad_q = q.copy()
     bad_q.loc[bad_q.index[t], "books_gap"] = 2e-9
     cases.append(("books_gap", bad_q, f, [f"quarter {t} ", "books_gap"]))
+    if "equity_money_gap" in q:
+        bad_q = q.copy()
+        bad_q.loc[bad_q.index[t], "equity_shares_gap"] = 2e-9
+        cases.append(("equity_shares_gap", bad_q, f, [f"quarter {t} ", "equity_shares_gap"]))
+        bad = f.copy()
+        listed = bad.index[(bad["quarter"] == t) & (bad["name"] == name)][0]
+        bad.loc[listed, "market_value_usd_b"] *= 1.001
+        cases.append(("market value", q, bad, [f"quarter {t} ", f"firm {name} ", "market value"]))
     bad_q = q.copy()
     bad_q.loc[bad_q.index[t], "capex_usd_b"] *= 1.001
     cases.append(("capex total", bad_q, f, [f"quarter {t} ", "capex_usd_b"]))
@@ -228,7 +247,9 @@ def main():
               f"{len(failures.messages)} failure(s)")
     reference = args.ranks[0]
     for k in args.ranks[1:]:
-        for name in ("quarterly.csv", "firms.csv"):
+        for name in ("quarterly.csv", "firms.csv", "daily.csv"):
+            if not (folders[reference] / name).exists() and not (folders[k] / name).exists():
+                continue
             if not filecmp.cmp(folders[reference] / name, folders[k] / name, shallow=False):
                 all_failures.append(f"{name} differs between {reference} and {k} ranks "
                                     f"({folders[reference]} vs {folders[k]})")
