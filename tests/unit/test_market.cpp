@@ -69,7 +69,8 @@ TEST(Investors, SettlementFromStrategyBitsEqualsDailySettlement) {
   for (int d = 0; d < D; ++d)
     for (std::size_t j = 0; j < S; ++j) {
       const std::size_t k = static_cast<std::size_t>(d) * S + j;
-      df[k] = 0.3 * std::sin(1.0 + d + 2.0 * j), dc[k] = 1.1 * std::cos(0.5 * d - j), p[k] = price[j] * (1 + 0.01 * d);
+      const double x = static_cast<double>(j);
+      df[k] = 0.3 * std::sin(1.0 + d + 2.0 * x), dc[k] = 1.1 * std::cos(0.5 * d - x), p[k] = price[j] * (1 + 0.01 * d);
     }
   const auto before = pop.state();
   double fundamentalist_scale = pop.totals().fundamentalist_scale;
