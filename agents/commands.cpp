@@ -159,6 +159,7 @@ int bench_command(Comm& comm, const BenchOptions& options) {
     std::vector<std::string> overrides = options.scenario.overrides;
     overrides.push_back(fmt::format("enterprises.population={}", options.enterprises));
     overrides.push_back(fmt::format("quarters={}", options.quarters));
+    if (options.investors > 0) overrides.push_back(fmt::format("equity_market.investors.population={}", options.investors));
     loaded = load_scenario(options.scenario.file, overrides, options.scenario.seed);
     require_memory(loaded.scenario, comm.size(), ranks_on_node);
   });
@@ -178,13 +179,26 @@ int bench_command(Comm& comm, const BenchOptions& options) {
                economy.quarters(), comm.size(), loaded.scenario.enterprises().network().degree());
     fmt::print("  set-up             {:10.2f} s\n", setup);
     fmt::print("  quarters           {:10.2f} s\n", wall);
-    fmt::print("  updates/s per core {:10.2f} M\n", updates / wall / comm.size() / 1e6);
+    fmt::print("  enterprise updates/s per core {:6.2f} M   (whole quarters, all phases)\n", updates / wall / comm.size() / 1e6);
     fmt::print("  bytes per agent    {:10.1f}   (state {:.1f}, network {:.1f}, peer view rest; rank 0)\n",
                pop.bytes_per_agent(), pop.state().bytes_per_agent(),
                pop.network().bytes_per_agent());
     fmt::print("  peak RSS per rank  {:10.1f} MiB (largest rank)\n", rss);
     for (const auto& [phase, seconds] : economy.phases().seconds())
       fmt::print("  phase {:<22} {:5.1f}%\n", phase, 100.0 * seconds / wall);
+    if (const Exchange* market = economy.exchange()) {
+      // The daily step: every investor draws its strategy each trading day (one reduction a day), and the
+      // quarter's settlement; the phase's time on rank 0 includes waiting for the others' reductions.
+      double seconds = 0;
+      for (const auto& [phase, s] : economy.phases().seconds())
+        if (phase == "equity_market") seconds = s;
+      const double investor_days = static_cast<double>(market->investors()) * market->days_per_quarter() * economy.quarters();
+      fmt::print("  investors          {:10d} x {} trading days x {} quarters\n", market->investors(),
+                 market->days_per_quarter(), economy.quarters());
+      fmt::print("  investor-day updates/s per core {:6.2f} M   (equity_market phase {:.2f} s)\n",
+                 investor_days / seconds / comm.size() / 1e6, seconds);
+      fmt::print("  bytes per investor {:10.1f}   (rank 0)\n", market->investor_population().state().bytes_per_agent());
+    }
   }
   return 0;
 }

@@ -26,6 +26,7 @@ struct RunOptions {
 struct BenchOptions {
   ScenarioOptions scenario;  // file may be empty: the schema defaults
   std::uint64_t enterprises = 1000000;
+  std::uint64_t investors = 0;  // 0: the scenario's population
   int quarters = 40;
 };
 

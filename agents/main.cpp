@@ -43,10 +43,14 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--quiet", run.quiet, "No progress lines on stderr");
 
   megacycle::BenchOptions bench;
-  auto* bench_cmd = app.add_subcommand("bench", "Measure enterprise-updates per second per core and bytes per agent");
+  auto* bench_cmd = app.add_subcommand(
+      "bench", "Measure enterprise-updates and investor-day updates per second per core, and bytes per agent");
   add_scenario_options(*bench_cmd, bench.scenario, false);
   bench_cmd->add_option("--enterprises", bench.enterprises, "Enterprises to simulate")->capture_default_str();
   bench_cmd->add_option("--quarters", bench.quarters, "Quarters to simulate")->capture_default_str();
+  bench_cmd->add_option("--investors", bench.investors,
+                        "Investors to simulate (with a scenario that has an industry; 0: the scenario's own)")
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);
