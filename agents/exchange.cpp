@@ -74,7 +74,7 @@ Exchange::Exchange(Comm& comm, const Scenario& scenario, std::uint32_t replicate
                  }(),
                  opening_prices(stocks_)),
       noise_key_{scenario.seed(), replicate, kPopulationMarket, kPurposeMarketNoise} {
-  // Earnings season: listed firms announce on different days, spread over the first half of the quarter.
+  // Earnings season: listed firms announce on different days, from 10% to 50% of the quarter.
   const std::size_t listed = stocks_.size() - 1;
   for (std::size_t j = 0; j < listed; ++j)
     stocks_[j].announcement_day = static_cast<int>(days_ * (0.1 + 0.4 * static_cast<double>(j) / static_cast<double>(listed)));

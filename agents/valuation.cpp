@@ -1,7 +1,6 @@
 #include "agents/valuation.hpp"
 
 #include <algorithm>
-#include <algorithm>
 #include <cmath>
 
 namespace megacycle {
