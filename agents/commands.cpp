@@ -16,6 +16,7 @@
 #include "engine/memory.hpp"
 #include "engine/io/manifest.hpp"
 #include "engine/io/run_folder.hpp"
+#include "engine/io/text_input.hpp"
 #include "engine/progress.hpp"
 #include "version.hpp"
 
@@ -23,30 +24,6 @@ namespace megacycle {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Sets every singular field to the value it reads as (its default when unset), recursively, so that
-// the text format prints all of them.
-void write_out_defaults(google::protobuf::Message& message) {
-  const auto* descriptor = message.GetDescriptor();
-  const auto* reflection = message.GetReflection();
-  for (int i = 0; i < descriptor->field_count(); ++i) {
-    const auto* field = descriptor->field(i);
-    if (field->is_repeated()) continue;
-    using F = google::protobuf::FieldDescriptor;
-    switch (field->cpp_type()) {
-      case F::CPPTYPE_MESSAGE: write_out_defaults(*reflection->MutableMessage(&message, field)); break;
-      case F::CPPTYPE_DOUBLE: reflection->SetDouble(&message, field, reflection->GetDouble(message, field)); break;
-      case F::CPPTYPE_FLOAT: reflection->SetFloat(&message, field, reflection->GetFloat(message, field)); break;
-      case F::CPPTYPE_INT32: reflection->SetInt32(&message, field, reflection->GetInt32(message, field)); break;
-      case F::CPPTYPE_INT64: reflection->SetInt64(&message, field, reflection->GetInt64(message, field)); break;
-      case F::CPPTYPE_UINT32: reflection->SetUInt32(&message, field, reflection->GetUInt32(message, field)); break;
-      case F::CPPTYPE_UINT64: reflection->SetUInt64(&message, field, reflection->GetUInt64(message, field)); break;
-      case F::CPPTYPE_BOOL: reflection->SetBool(&message, field, reflection->GetBool(message, field)); break;
-      case F::CPPTYPE_STRING: reflection->SetString(&message, field, reflection->GetString(message, field)); break;
-      case F::CPPTYPE_ENUM: reflection->SetEnum(&message, field, reflection->GetEnum(message, field)); break;
-    }
-  }
-}
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -70,7 +47,7 @@ Manifest make_manifest(const LoadedScenario& loaded, const RunOptions& options, 
   m.set_scenario_effective_text(loaded.effective_text);
   if (loaded.scenario.hyperscaler_size() > 0 && loaded.scenario.equity_market().investors().population() > 0) {
     EquityMarket market = loaded.scenario.equity_market();
-    write_out_defaults(market);
+    io::write_out_defaults(market);
     google::protobuf::TextFormat::PrintToString(market, m.mutable_equity_market_parameters());
   }
   m.set_scenario_sha256(io::sha256_hex(loaded.effective_text));

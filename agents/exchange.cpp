@@ -92,10 +92,13 @@ double Exchange::price_to_fundamental(std::size_t j) const {
   return s.fundamental > 0 ? s.price() / s.fundamental : 1.0;
 }
 
-double Exchange::ai_ratio() const {
+double Exchange::ai_ratio(bool today) const {
   double value = 0, fundamental = 0;
-  for (const auto& s : stocks_)
-    if (s.ai) value += s.market_value(), fundamental += s.fundamental_value();
+  for (const auto& s : stocks_) {
+    if (!s.ai) continue;
+    value += s.shares * (today ? s.day_price.back() : s.price());
+    fundamental += s.shares * (today ? s.day_fundamental.back() : s.fundamental);
+  }
   return fundamental > 0 ? value / fundamental : 1.0;
 }
 
@@ -113,7 +116,7 @@ void Exchange::trade_quarter(int t, const EnvironmentNow& env) {
   for (int d = 0; d < days_; ++d) trade_day(t, d);
   settle(env);
   check(t);
-  sentiment_ = ai_ratio();
+  sentiment_ = ai_ratio(false);
 }
 
 void Exchange::pay_out(int t, const EnvironmentNow& env) {
@@ -227,7 +230,7 @@ void Exchange::trade_day(int t, int d) {
   // The AI index: cap-weighted, chained day to day (share counts change only between quarters).
   const double index_return = ai_before > 0 ? std::log(ai_after / ai_before) : 0.0;
   index_level_ *= std::exp(index_return);
-  const double ratio = ai_ratio_today();
+  const double ratio = ai_ratio(true);
   day_fundamentalist_share_.push_back(nf), day_index_.push_back(index_level_), day_index_ratio_.push_back(ratio);
   day_index_return_.push_back(index_return), day_volume_.push_back(ai_volume);
   history_.back().log_price.push_back(std::log(index_level_));
@@ -239,13 +242,6 @@ void Exchange::trade_day(int t, int d) {
   const double attract = fw.predisposition() + fw.herding() * (nf - nc) + fw.misalignment() * mispricing * mispricing;
   const double p_fundamentalist = 1.0 / (1.0 + std::exp(-fw.switching_intensity() * attract));
   fundamentalist_scale_ = investors_.choose_strategies(comm_, time + 1, d + 1, p_fundamentalist);
-}
-
-double Exchange::ai_ratio_today() const {
-  double value = 0, fundamental = 0;
-  for (const auto& s : stocks_)
-    if (s.ai) value += s.shares * s.day_price.back(), fundamental += s.shares * s.day_fundamental.back();
-  return fundamental > 0 ? value / fundamental : 1.0;
 }
 
 void Exchange::settle(const EnvironmentNow& env) {

@@ -89,8 +89,9 @@ class Exchange {
   void trade_day(int t, int d);
   void settle(const EnvironmentNow& env);
   void check(int t);
-  double ai_ratio() const;        // AI index price / fundamental at the quarter's fundamentals
-  double ai_ratio_today() const;  // the same at today's close and today's fundamentals
+  // AI index price / fundamental: at the last close and the quarter's fundamentals, or (today) at the
+  // day's close and the day's fundamentals.
+  double ai_ratio(bool today) const;
 
   Comm& comm_;
   const EquityMarket& spec_;

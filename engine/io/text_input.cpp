@@ -441,4 +441,26 @@ void ValidationReport::throw_if_any() const {
   if (!lines_.empty()) throw InputError(fmt::format("{}", fmt::join(lines_, "\n")));
 }
 
+void write_out_defaults(pb::Message& message) {
+  const auto* descriptor = message.GetDescriptor();
+  const auto* reflection = message.GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const auto* field = descriptor->field(i);
+    if (field->is_repeated()) continue;
+    using F = pb::FieldDescriptor;
+    switch (field->cpp_type()) {
+      case F::CPPTYPE_MESSAGE: write_out_defaults(*reflection->MutableMessage(&message, field)); break;
+      case F::CPPTYPE_DOUBLE: reflection->SetDouble(&message, field, reflection->GetDouble(message, field)); break;
+      case F::CPPTYPE_FLOAT: reflection->SetFloat(&message, field, reflection->GetFloat(message, field)); break;
+      case F::CPPTYPE_INT32: reflection->SetInt32(&message, field, reflection->GetInt32(message, field)); break;
+      case F::CPPTYPE_INT64: reflection->SetInt64(&message, field, reflection->GetInt64(message, field)); break;
+      case F::CPPTYPE_UINT32: reflection->SetUInt32(&message, field, reflection->GetUInt32(message, field)); break;
+      case F::CPPTYPE_UINT64: reflection->SetUInt64(&message, field, reflection->GetUInt64(message, field)); break;
+      case F::CPPTYPE_BOOL: reflection->SetBool(&message, field, reflection->GetBool(message, field)); break;
+      case F::CPPTYPE_STRING: reflection->SetString(&message, field, reflection->GetString(message, field)); break;
+      case F::CPPTYPE_ENUM: reflection->SetEnum(&message, field, reflection->GetEnum(message, field)); break;
+    }
+  }
+}
+
 }  // namespace megacycle::io

@@ -36,6 +36,10 @@ void parse_text(const std::string& source_name, const std::string& text, google:
 // InputError "--set <assignment>: <what>" and records "--set <assignment>" as the path's location.
 void apply_override(const std::string& assignment, google::protobuf::Message& msg, FieldLocator& locator);
 
+// Sets every singular field to the value it reads as (its default when unset), recursively, so that the
+// text format prints all of them: a record of every parameter a run used.
+void write_out_defaults(google::protobuf::Message& msg);
+
 // One line per set numeric field outside its [(megacycle.min), (megacycle.max)] option range:
 // "<location>: <path> = <value> is outside the allowed range [<min>, <max>]" plus " (<unit>)".
 std::vector<std::string> check_ranges(const google::protobuf::Message& msg, const FieldLocator& locator);
