@@ -10,6 +10,7 @@
 #include "agents/economy.hpp"
 #include "agents/market_diagnostics.hpp"
 #include "agents/scenario.hpp"
+#include "agents/simulate.hpp"
 #include "engine/failure.hpp"
 #include "engine/fault_injection.hpp"
 #include "engine/io/csv.hpp"
@@ -34,31 +35,6 @@ double peak_rss_mib() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
-
-Manifest make_manifest(const LoadedScenario& loaded, const RunOptions& options, int ranks) {
-  Manifest m;
-  m.set_program_version(kVersion);
-  m.set_git_commit(kGitCommit);
-  for (const auto& arg : options.command_line) m.add_command_line(arg);
-  m.set_scenario_file(loaded.file);
-  m.set_scenario_file_text(loaded.file_text);
-  for (const auto& o : loaded.overrides) m.add_overrides(o);
-  m.set_scenario_effective_text(loaded.effective_text);
-  if (loaded.scenario.hyperscaler_size() > 0 && loaded.scenario.equity_market().investors().population() > 0) {
-    EquityMarket market = loaded.scenario.equity_market();
-    io::write_out_defaults(market);
-    google::protobuf::TextFormat::PrintToString(market, m.mutable_equity_market_parameters());
-  }
-  m.set_scenario_sha256(io::sha256_hex(loaded.effective_text));
-  m.set_seed(loaded.scenario.seed());
-  m.set_replicate(0);
-  m.set_ranks(ranks);
-  m.set_host(io::host_name());
-  m.set_start_time_utc(io::utc_now_iso8601());
-  m.set_quarters(loaded.scenario.quarters());
-  m.set_complete(false);
-  return m;
 }
 
 // Refuses a run that would not fit in this node's memory, before anything is allocated.
@@ -92,68 +68,22 @@ int validate_command(Comm& comm, const ScenarioOptions& options) {
 }
 
 int run_command(Comm& comm, const RunOptions& options) {
-  const auto start = Clock::now();
   const bool root = comm.rank() == 0;
   LoadedScenario loaded;
   std::optional<io::RunFolder> folder;
-  TestFault fault;
+  SimulateOptions simulate_options;
   const int ranks_on_node = comm.ranks_on_node();
   agreed(comm, [&] {
-    fault = TestFault::from_environment();
+    simulate_options.fault = TestFault::from_environment();
     loaded = load_scenario(options.scenario.file, options.scenario.overrides, options.scenario.seed);
     require_memory(loaded.scenario, comm.size(), ranks_on_node);
     folder.emplace(options.out, options.overwrite, root);
   });
-  Manifest manifest = make_manifest(loaded, options, comm.size());
-
-  Economy economy(comm, loaded.scenario, 0);
-  if (fault.kind == TestFault::Kind::nan)
-    economy.phases().add_after("enterprise_decisions", "test_fault", [&](int t) {
-      if (fault.nan_at(t)) economy.enterprises().corrupt_for_test(fault.id);
-    });
-  std::optional<io::CsvWriter> quarterly, firms, daily;
-  if (root) quarterly.emplace(folder->file("quarterly.csv"), economy.quarterly_header());
-  if (root && economy.industry()) firms.emplace(folder->file("firms.csv"), economy.firms_header());
-  if (root && economy.exchange()) daily.emplace(folder->file("daily.csv"), Exchange::daily_header());
-  Progress progress(root && !options.quiet, economy.quarters(), economy.agents());
-  for (int t = 0; t < economy.quarters(); ++t) {
-    if (fault.error_at(comm.rank(), t)) throw Error(fmt::format("injected test fault in quarter {}", t));
-    if (fault.kill_at(comm.rank(), t)) std::raise(SIGKILL);
-    economy.run_quarter(t);
-    if (root) quarterly->row(economy.quarterly_row());
-    if (firms)
-      for (const auto& row : economy.firms_rows(t)) firms->row(row);
-    if (daily)
-      for (const auto& row : economy.exchange()->daily_rows(t, economy.period(t))) daily->row(row);
-    progress.quarter_done(t, economy.period(t).c_str());
-  }
-
+  simulate_options.progress = !options.quiet;
+  const double wall = simulate(comm, loaded, make_manifest(loaded, options, comm.size(), 0), folder->file(""), simulate_options);
   if (root) {
-    quarterly->close();
-    if (firms) firms->close();
-    if (daily) {
-      daily->close();
-      const int days = economy.exchange()->days_per_quarter();
-      write_market_diagnostics(*economy.exchange(), loaded.scenario.equity_market().diagnostics(), loaded.scenario.seed(),
-                               [&](long long day) { return economy.period(static_cast<int>(day / days)); },
-                               folder->file(""));
-    }
-    const double wall = seconds_since(start);
-    const double updates = static_cast<double>(economy.agents()) * economy.quarters();
-    manifest.set_wall_seconds(wall);
-    manifest.set_agent_updates_per_second(updates / wall);
-    manifest.set_agent_updates_per_second_per_rank(updates / wall / comm.size());
-    for (const auto& [phase, seconds] : economy.phases().seconds()) (*manifest.mutable_phase_seconds())[phase] = seconds;
-    manifest.add_outputs("quarterly.csv");
-    if (firms) manifest.add_outputs("firms.csv");
-    if (daily)
-      for (const char* f : {"daily.csv", "bubbles.csv", "bsadf.csv", "stylized_facts.csv"}) manifest.add_outputs(f);
-    manifest.set_complete(true);
-    io::write_manifest(folder->file("manifest.json"), manifest);
     folder->commit();
-    if (!options.quiet)
-      fmt::print(stderr, "[megacycle] done in {:.1f}s: results in {}/ (quarterly.csv, {}manifest.json)\n", wall,
-                 options.out, firms ? "firms.csv, " : "");
+    if (!options.quiet) fmt::print(stderr, "[megacycle] done in {:.1f}s: results in {}/ (see manifest.json)\n", wall, options.out);
   }
   comm.barrier();  // nobody reports success before rank 0 has moved the folder into place
   return 0;
