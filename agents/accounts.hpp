@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/serialize.hpp"
+
 namespace megacycle {
 
 // Sectors outside the modelled firms. Their balances are the cumulative net flows with the firms.
@@ -43,6 +45,13 @@ class Ledger {
   double paid() const { return paid_; }
   double received() const { return received_; }
 
+  // Checkpoints: balances and running totals (the accounts and their names are the scenario's).
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    serialize_in_place(ar, balance_, "ledger accounts");
+    ar(opening_total_, paid_, received_);
+  }
+
  private:
   std::vector<double> balance_;
   std::vector<std::string> name_;
@@ -71,6 +80,12 @@ struct Statements {
   double financing_cash_flow() const { return debt_issued - debt_repaid + equity_issued - dividends - buybacks; }
   // Assets - debt - book equity: zero when the books balance.
   double balance_gap() const { return cash + fixed_assets - debt - book_equity; }
+
+  // Checkpoints: every field, as bytes (a field added later is included).
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    serialize_bytes(ar, *this);
+  }
 };
 
 // A firm's account in the ledger and its books. Book equity is opening cash + fixed assets - debt.
@@ -111,6 +126,12 @@ class Books {
   // the cash-flow statement. Returns the largest gap relative to total assets (0 = exact).
   double consistency_gap() const;
 
+  // Checkpoints: the statements and the quarter's opening cash (the account is the scenario's).
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    ar(opening_cash_, s_);
+  }
+
  private:
   Ledger& ledger_;
   int account_;
@@ -131,13 +152,27 @@ class Vintages {
   double units() const { return units_; }
   double power_mw() const { return power_mw_; }
 
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    ar(active_, units_, power_mw_);
+  }
+
  private:
   struct Vintage {
     int first_quarter, last_quarter;
     double per_quarter, units, power_mw;
+    template <class Archive>
+    void serialize(Archive& ar) {
+      ar(first_quarter, last_quarter, per_quarter, units, power_mw);
+    }
   };
   std::vector<Vintage> active_;
   double units_ = 0, power_mw_ = 0;
 };
 
 }  // namespace megacycle
+
+CEREAL_CLASS_VERSION(megacycle::Ledger, 1);
+CEREAL_CLASS_VERSION(megacycle::Statements, 1);
+CEREAL_CLASS_VERSION(megacycle::Books, 1);
+CEREAL_CLASS_VERSION(megacycle::Vintages, 1);

@@ -50,11 +50,16 @@ void AiLabs::account(int t, const EnvironmentNow& env, const FinanceRules& finan
     // Funding round when the runway is short, sized by sentiment (the AI index's price / fundamental).
     const double burn = std::max(0.0, s.staff_cost_usd_b_per_quarter() + l.compute_cost - l.revenue);
     if (burn > 0 && l.books.cash() < s.runway_min_quarters() * burn) {
-      l.funding = s.runway_target_quarters() * burn * std::pow(env.investor_sentiment, s.sentiment_elasticity());
-      l.books.issue_equity(l.funding);
+      // environment.ai_lab_funding_multiplier scales the round (0: a funding freeze, no round at all).
+      l.funding = env.ai_lab_funding_multiplier * s.runway_target_quarters() * burn *
+                  std::pow(env.investor_sentiment, s.sentiment_elasticity());
+      if (l.funding > 0) l.books.issue_equity(l.funding);
     }
-    // Bridge loans cover a negative cash balance; the leverage cap keeps them out of plans.
-    l.minsky = settle_quarter(l.books, finance, env, 0.0, 0.0);
+    // Bridge loans cover a negative cash balance; the leverage cap keeps them out of plans. In a funding
+    // freeze (multiplier 0) the settlement's equity route is closed as well: the shortfall is borrowed.
+    EnvironmentNow settle_env = env;
+    if (!(env.ai_lab_funding_multiplier > 0)) settle_env.investor_sentiment = 0;
+    l.minsky = settle_quarter(l.books, finance, settle_env, 0.0, 0.0);
 
     // Next quarter's contract: planned growth, cut to what cash and revenue can pay for over the
     // minimum runway when funding falls short.

@@ -23,6 +23,12 @@ struct LabState {
   MinskyClass minsky = MinskyClass::hedge;
 
   LabState(Ledger& ledger, const AiLab& spec, std::size_t provider);
+
+  // Checkpoints: every member but the scenario's spec and provider.
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    ar(books, contract_units, contract_this_quarter, served, compute_cost, revenue, funding, minsky);
+  }
 };
 
 class AiLabs {
@@ -40,9 +46,17 @@ class AiLabs {
   LabState& operator[](std::size_t l) { return labs_[l]; }
   const LabState& operator[](std::size_t l) const { return labs_[l]; }
 
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    serialize_in_place(ar, labs_, "AI labs");
+  }
+
  private:
   std::vector<LabState> labs_;
   std::vector<double> growth_multiplier_;  // environment.ai_demand_growth_multiplier by quarter
 };
 
 }  // namespace megacycle
+
+CEREAL_CLASS_VERSION(megacycle::LabState, 1);
+CEREAL_CLASS_VERSION(megacycle::AiLabs, 1);

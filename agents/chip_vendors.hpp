@@ -34,6 +34,15 @@ struct VendorState {
   VendorState(Ledger& ledger, const ChipVendor& spec, const ChipVendorRules& rules, std::size_t buyers, int horizon);
   double backlog_total() const;
   double gross_margin() const { return revenue > 0 ? 1.0 - cost_of_goods / revenue : 0.0; }
+
+  // Checkpoints: every member (the name and kind too: cheap, and they check the order of the vendors).
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    ar(name, custom_asic, merchant_share, capacity, pipeline, price, price_shipped, unit_cost0, other_demand0,
+       other_growth, opex0, capacity0, backlog);
+    ar(sellable, shipped, revenue, cost_of_goods, expansion_capex, orders, cancellations, equipment, books, ebitda,
+       minsky);
+  }
 };
 
 class ChipVendors {
@@ -71,6 +80,13 @@ class ChipVendors {
   double fill_rate(std::size_t buyer) const { return fill_rate_[buyer]; }
   double backlog_of(std::size_t buyer) const;
 
+  // Checkpoints: the vendors, fill rates and technology level (the rest is the scenario's).
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    serialize_in_place(ar, vendors_, "chip vendors");
+    ar(fill_rate_, technology_);
+  }
+
  private:
   const ChipVendorRules& rules_;
   std::vector<VendorState> vendors_;
@@ -80,3 +96,6 @@ class ChipVendors {
 };
 
 }  // namespace megacycle
+
+CEREAL_CLASS_VERSION(megacycle::VendorState, 1);
+CEREAL_CLASS_VERSION(megacycle::ChipVendors, 1);

@@ -7,7 +7,9 @@
 #include <chrono>
 #include <csignal>
 
+#include "agents/checkpoint.hpp"
 #include "agents/economy.hpp"
+#include "agents/ensemble.hpp"
 #include "agents/market_diagnostics.hpp"
 #include "agents/scenario.hpp"
 #include "agents/simulate.hpp"
@@ -19,6 +21,7 @@
 #include "engine/io/run_folder.hpp"
 #include "engine/io/text_input.hpp"
 #include "engine/progress.hpp"
+#include "engine/signals.hpp"
 #include "version.hpp"
 
 namespace megacycle {
@@ -37,22 +40,56 @@ double peak_rss_mib() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
-// Refuses a run that would not fit in this node's memory, before anything is allocated.
-void require_memory(const Scenario& scenario, int ranks, int ranks_on_node) {
-  const std::uint64_t available = available_memory_bytes();
-  if (available == 0) return;  // unknown: do not guess
-  const auto population = static_cast<std::uint64_t>(scenario.enterprises().population());
-  std::uint64_t largest = 0;
-  for (int r = 0; r < ranks; ++r) largest = std::max(largest, Partition(population, ranks, r).local_count());
-  constexpr double kBaseline = 64.0 * (1 << 20);  // program, MPI and protobuf before any agent
-  const double per_rank = kBaseline + static_cast<double>(largest) * EnterprisePopulation::estimated_bytes_per_agent(scenario);
-  const double node = per_rank * ranks_on_node;
-  constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
-  if (node > static_cast<double>(available))
-    throw InputError(fmt::format(
-        "enterprises.population = {} needs about {:.1f} GiB per rank, {:.1f} GiB for the {} rank(s) on this node, "
-        "but the node has {:.1f} GiB available: use more nodes, or a smaller population",
-        population, per_rank / kGiB, node / kGiB, ranks_on_node, static_cast<double>(available) / kGiB));
+// The combinations of a scenario file, --resume and the other flags that make sense (InputError if not).
+void check_run_options(const RunOptions& o) {
+  const bool resume = !o.resume.empty();
+  if (!resume && o.scenario.file.empty())
+    throw InputError("run: give a scenario file, or --resume OUT.checkpoint to continue a stopped run");
+  if (!resume && o.out.empty()) throw InputError("--out: an output folder is required");
+  if (resume && !o.scenario.file.empty())
+    throw InputError(fmt::format("--resume {}: give a scenario file or --resume, not both (a checkpoint holds its "
+                                 "scenario)",
+                                 o.resume));
+  if (resume && (!o.scenario.overrides.empty() || o.scenario.seed))
+    throw InputError(fmt::format("--resume {}: --set and --seed cannot change a resumed run (the checkpoint holds its "
+                                 "scenario)",
+                                 o.resume));
+  if (resume && (o.replicates > 0 || !o.runs.empty() || o.ranks_per_run != 1))
+    throw InputError(fmt::format("--resume {}: only a single run can be resumed (not --replicates, --runs or "
+                                 "--ranks-per-run)",
+                                 o.resume));
+  if (!o.panel.empty() && (resume || o.checkpoint_every.value_or(0) > 0))
+    throw InputError("--panel: per-agent panels are not saved in checkpoints yet; run with --panel but without "
+                     "--checkpoint-every and --resume");
+}
+
+// The manifest of a resumed run: the checkpoint's, with this resume recorded.
+Manifest resumed_manifest(const CheckpointHeader& header, const RunOptions& options, int ranks) {
+  Manifest m = header.manifest();
+  std::string line;
+  for (const auto& arg : options.command_line) line += (line.empty() ? "" : " ") + arg;
+  m.add_resumed_from_quarter(header.quarters_done());
+  m.add_ranks_history(ranks);
+  m.add_resume_command_lines(line);
+  m.set_ranks(ranks);
+  return m;
+}
+
+// Rank 0, before a run starts: an OUT.checkpoint of another run in the way is refused unless --overwrite,
+// which removes it. A resumed run may write into the root it resumes from.
+void prepare_checkpoint_root(const std::filesystem::path& root, const io::CheckpointReader* resuming, bool overwrite,
+                             bool writer) {
+  std::error_code ec;
+  if (!std::filesystem::exists(root, ec)) return;
+  if (resuming) {
+    const auto from = std::filesystem::weakly_canonical(resuming->folder().parent_path(), ec);
+    if (from == std::filesystem::weakly_canonical(root, ec)) return;
+  }
+  if (!overwrite)
+    throw InputError(fmt::format("{}: a checkpoint of an earlier run is there: continue it with --resume {}, or pass "
+                                 "--overwrite to start afresh (it is then deleted)",
+                                 root.string(), root.string()));
+  if (writer) std::filesystem::remove_all(root, ec);
 }
 
 }  // namespace
@@ -73,17 +110,60 @@ int run_command(Comm& comm, const RunOptions& options) {
   std::optional<io::RunFolder> folder;
   SimulateOptions simulate_options;
   const int ranks_on_node = comm.ranks_on_node();
+  // --resume CHECKPOINT continues a stopped run: the scenario, seed and replicate come from the checkpoint.
+  std::optional<io::CheckpointReader> checkpoint;
+  std::string out = options.out;
   agreed(comm, [&] {
-    simulate_options.fault = TestFault::from_environment();
-    loaded = load_scenario(options.scenario.file, options.scenario.overrides, options.scenario.seed);
-    require_memory(loaded.scenario, comm.size(), ranks_on_node);
-    folder.emplace(options.out, options.overwrite, root);
+    check_run_options(options);
+    if (options.resume.empty()) {
+      loaded = load_scenario(options.scenario.file, options.scenario.overrides, options.scenario.seed);
+    } else {
+      checkpoint.emplace(options.resume);
+      loaded = checkpoint_scenario(*checkpoint);
+      if (out.empty()) out = default_resume_output(options.resume, checkpoint->header()).string();
+    }
   });
+  const bool ensemble = options.replicates > 0 || loaded.scenario.has_sweep() || !options.runs.empty();
+  if (ensemble && !checkpoint) {
+    agreed(comm, [&] {
+      if (options.checkpoint_every.value_or(0) > 0)
+        throw InputError("--checkpoint-every: only for single runs (ensembles and sweeps restart by --runs)");
+    });
+    return ensemble_command(comm, options);
+  }
+  agreed(comm, [&] {
+    if (options.ranks_per_run != 1) throw InputError("--ranks-per-run: only for ensembles (--replicates) and sweeps");
+    simulate_options.fault = TestFault::from_environment();
+    simulate_options.panels = panel_options(options.panel, options.panel_every, loaded.scenario);
+    require_memory(loaded.scenario, comm.size(), ranks_on_node);
+    // Checkpoints go to OUT.checkpoint; with --panel there are none (panel.h5 is not saved in them).
+    auto& c = simulate_options.checkpoint;
+    c.every = options.checkpoint_every.value_or(checkpoint ? checkpoint->header().checkpoint_every() : 0);
+    if (c.every < 0) throw InputError(fmt::format("--checkpoint-every {}: must be >= 0 quarters", c.every));
+    if (!simulate_options.panels.any()) {
+      c.root = checkpoint_root(out);
+      c.output_folder = out;
+      c.resume_hint = "--resume " + c.root.string();
+      c.resume = checkpoint ? &*checkpoint : nullptr;
+      prepare_checkpoint_root(c.root, c.resume, options.overwrite, root);
+    }
+    folder.emplace(out, options.overwrite, root);
+    if (checkpoint && root) checkpoint->restore_outputs(folder->file(""));
+  });
+  if (!simulate_options.checkpoint.root.empty()) install_stop_signals();
   simulate_options.progress = !options.quiet;
-  const double wall = simulate(comm, loaded, make_manifest(loaded, options, comm.size(), 0), folder->file(""), simulate_options);
+  simulate_options.replicate = checkpoint ? checkpoint->header().replicate() : 0;
+  Manifest manifest = checkpoint ? resumed_manifest(checkpoint->header(), options, comm.size())
+                                 : make_manifest(loaded, options, comm.size(), 0);
+  if (!checkpoint) manifest.add_ranks_history(comm.size());
+  manifest.set_checkpoint_every(simulate_options.checkpoint.every);
+  const double wall = simulate(comm, loaded, std::move(manifest), folder->file(""), simulate_options);
   if (root) {
     folder->commit();
-    if (!options.quiet) fmt::print(stderr, "[megacycle] done in {:.1f}s: results in {}/ (see manifest.json)\n", wall, options.out);
+    // The run is complete: its checkpoint has served (a resumed-from folder elsewhere is left alone).
+    std::error_code ec;
+    if (!simulate_options.checkpoint.root.empty()) std::filesystem::remove_all(simulate_options.checkpoint.root, ec);
+    if (!options.quiet) fmt::print(stderr, "[megacycle] done in {:.1f}s: results in {}/ (see manifest.json)\n", wall, out);
   }
   comm.barrier();  // nobody reports success before rank 0 has moved the folder into place
   return 0;

@@ -21,6 +21,20 @@ struct RunOptions {
   bool overwrite = false;
   bool quiet = false;
   std::vector<std::string> command_line;
+  // Per-agent panels into DIR/panel.h5 (agents/panels.hpp): --panel populations (empty: none) and
+  // --panel-every quarters between snapshots.
+  std::vector<std::string> panel;
+  int panel_every = 4;
+  // Ensembles and sweeps (agents/ensemble.hpp): replicates per design point (0: a single run unless the
+  // scenario has a sweep block), ranks per run, and the subset of runs to do ("A-B", empty: all).
+  int replicates = 0;
+  int ranks_per_run = 1;
+  std::string runs;
+  // Checkpoint and restart (agents/checkpoint.hpp, docs/checkpoints.md): --checkpoint-every N quarters
+  // into OUT.checkpoint (unset: 0, or a resumed run's earlier value), and --resume CHECKPOINT to continue a
+  // stopped run (its scenario comes from the checkpoint; --out defaults to the original output folder).
+  std::optional<int> checkpoint_every;
+  std::string resume;
 };
 
 struct BenchOptions {

@@ -79,6 +79,8 @@ EnterpriseConditions Economy::conditions(int t) const {
   const std::vector<double> attractiveness = industry_ ? industry_->attractiveness() : std::vector<double>{1.0};
   set_provider_conditions(c, scenario_, capability, efficiency, env.reference_price_usd_per_unit_hour(), prices,
                           served, attractiveness);
+  // Value realised per unit of AI use, relative to what adopters expected (ODD 7.1): scales ROI only.
+  for (double& roi_factor : c.provider_roi_factor) roi_factor *= now.ai_productivity_multiplier;
 
   // Imitation reads last quarter's shares (synchronous update). Without peers, the sector carries it all.
   const int k = e.network().degree();

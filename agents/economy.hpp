@@ -41,6 +41,8 @@ class Economy {
   const EnterprisePopulation& enterprises() const { return enterprises_; }
   EnterprisePopulation& enterprises() { return enterprises_; }
   const EnterpriseAggregates& enterprise_totals() const { return totals_; }
+  // The conditions enterprises saw in the quarter last run (prices, ROI factors per provider).
+  const EnterpriseConditions& enterprise_conditions() const { return current_; }
   // The AI industry, or null when the scenario lists no hyperscaler (enterprises face a price schedule).
   const Industry* industry() const { return industry_ ? &*industry_ : nullptr; }
   // The equity market, or null without an industry or without investors.
@@ -51,6 +53,24 @@ class Economy {
   // firms.csv (with an industry): the industry's columns, then the market's for listed firms.
   std::vector<std::string> firms_header() const;
   std::vector<std::vector<io::CsvWriter::Cell>> firms_rows(int t) const;
+
+  // Checkpoints (agents/checkpoint.hpp). The state every rank holds alike: the quarter's environment,
+  // conditions and totals, the industry and the market. Loaded into an Economy built afresh from the
+  // same scenario, whose fixed parts (traits, network, paths) are the same by construction.
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    bool industry = industry_.has_value(), market = exchange_.has_value();
+    ar(industry, market);
+    if (industry != industry_.has_value() || market != exchange_.has_value())
+      throw InputError("checkpoint: the industry or equity market is present in one of the checkpoint and the run only");
+    ar(env_, totals_, current_, last_quarter_);
+    if (industry_) ar(*industry_);
+    if (exchange_) ar(*exchange_);
+  }
+  // This rank's per-agent state, by population (enterprises, and investors with a market).
+  std::vector<io::AgentSlice> checkpoint_slices();
+  // After the slices were loaded: rebuilds what derives from them (the peer view). Collective.
+  void restored();
 
  private:
   EnterpriseConditions conditions(int t) const;
@@ -75,3 +95,5 @@ class Economy {
 };
 
 }  // namespace megacycle
+
+CEREAL_CLASS_VERSION(megacycle::Economy, 1);

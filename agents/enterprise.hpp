@@ -10,10 +10,12 @@
 #include <vector>
 
 #include "engine/comm.hpp"
+#include "engine/io/checkpoint.hpp"
 #include "engine/partition.hpp"
 #include "engine/reduce.hpp"
 #include "engine/ring_network.hpp"
 #include "engine/rng.hpp"
+#include "engine/serialize.hpp"
 #include "scenario.pb.h"
 
 namespace megacycle {
@@ -93,6 +95,12 @@ struct EnterpriseConditions {
   double reevaluation_probability = 0;
   std::vector<double> imitation;   // per sector: q * (1 - omega) * sector adoption share, last quarter
   double peer_coefficient = 0;     // q * omega / k: added hazard per adopting peer
+
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    ar(compute_price, hazard_price_term, provider_usage_per_usd_m, provider_roi_factor, choice_cdf,
+       reevaluation_probability, imitation, peer_coefficient);
+  }
 };
 
 // Number of compute providers enterprises choose among: max(1, scenario.hyperscaler_size()).
@@ -121,6 +129,13 @@ struct EnterpriseAggregates {
 
   double firms() const;
   double adopters() const { return firms_by_stage[1] + firms_by_stage[2]; }
+
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    ar(firms_by_stage, firms_by_class, adopters_by_class, firms_by_sector, adopters_by_sector, new_pilots,
+       new_production, churned_from_pilot, churned_from_production, compute_demand_units, production_roi_weighted,
+       demand_by_provider, customers_by_provider, provider_switches);
+  }
 };
 
 class EnterprisePopulation {
@@ -155,6 +170,23 @@ class EnterprisePopulation {
   const RingNetwork& network() const { return network_; }
   double bytes_per_agent() const;
 
+  // Checkpoints: the per-agent state that changes, stored by global id. The traits and the peer network
+  // are functions of the scenario and seed, drawn again when the population is built; the peer view is
+  // derived from the stages (restored() rebuilds it).
+  io::AgentSlice checkpoint_slice() {
+    auto& s = state_;
+    return {"enterprises",
+            partition_.population(),
+            partition_.begin(),
+            partition_.end(),
+            {io::agent_column("stage", s.stage), io::agent_column("quarters_in_stage", s.quarters_in_stage),
+             io::agent_column("low_roi_quarters", s.low_roi_quarters), io::agent_column("compute_demand", s.compute_demand),
+             io::agent_column("provider", s.provider),
+             io::agent_column("reevaluation_countdown", s.reevaluation_countdown)}};
+  }
+  // After checkpoint_slice()'s columns were loaded: publishes the adopters to the peer view. Collective.
+  void restored(Comm& comm) { exchange_peers(comm); }
+
  private:
   void draw_traits();
   void draw_initial_stages(Comm& comm);
@@ -177,3 +209,5 @@ class EnterprisePopulation {
 }  // namespace megacycle
 
 CEREAL_CLASS_VERSION(megacycle::EnterpriseState, 3);
+CEREAL_CLASS_VERSION(megacycle::EnterpriseConditions, 1);
+CEREAL_CLASS_VERSION(megacycle::EnterpriseAggregates, 1);

@@ -42,6 +42,8 @@ EnvironmentPaths::EnvironmentPaths(const Scenario& s)
       sentiment_(path(s.environment().investor_sentiment(), 1.0)),
       hazard_(path(s.environment().adoption_hazard_multiplier(), 1.0)),
       demand_growth_(path(s.environment().ai_demand_growth_multiplier(), 1.0)),
+      productivity_(path(s.environment().ai_productivity_multiplier(), 1.0)),
+      lab_funding_(path(s.environment().ai_lab_funding_multiplier(), 1.0)),
       technology_step_(std::pow(2.0, 1.0 / (4.0 * s.environment().price_performance_doubling_years()))) {}
 
 EnvironmentNow EnvironmentPaths::at(int t) const {
@@ -58,6 +60,8 @@ EnvironmentNow EnvironmentPaths::at(int t) const {
   e.investor_sentiment = sentiment_.at(t);
   e.adoption_hazard_multiplier = hazard_.at(t);
   e.ai_demand_growth_multiplier = demand_growth_.at(t);
+  e.ai_productivity_multiplier = productivity_.at(t);
+  e.ai_lab_funding_multiplier = lab_funding_.at(t);
   e.technology = std::pow(technology_step_, t);
   return e;
 }

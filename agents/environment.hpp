@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/piecewise.hpp"
+#include "engine/serialize.hpp"
 #include "scenario.pb.h"
 
 namespace megacycle {
@@ -23,8 +24,15 @@ struct EnvironmentNow {
   double grid_connection_mw = 0;     // per quarter, all hyperscalers together
   double export_control_share = 0, capex_subsidy_rate = 0, investor_sentiment = 1;
   double adoption_hazard_multiplier = 1, ai_demand_growth_multiplier = 1;
+  double ai_productivity_multiplier = 1, ai_lab_funding_multiplier = 1;
   double technology = 1;             // price-performance relative to the start: 2^(t / (4 * doubling years))
 };
+
+// Checkpoints: every field, as bytes (a field added to EnvironmentNow is saved without a change here).
+template <class Archive>
+void serialize(Archive& ar, EnvironmentNow& now) {
+  serialize_bytes(ar, now);
+}
 
 // Level after `quarters` quarters of growth that starts at growth_per_year and halves every
 // half_life_years (1 at quarter 0): how own-use demand and AI-lab compute plans grow. Quarter k's
@@ -43,7 +51,7 @@ class EnvironmentPaths {
 
  private:
   PiecewiseLinear compute_price_, capability_, efficiency_, risk_free_, premium_, energy_, grid_, export_,
-      subsidy_, sentiment_, hazard_, demand_growth_;
+      subsidy_, sentiment_, hazard_, demand_growth_, productivity_, lab_funding_;
   double technology_step_;
 };
 

@@ -41,6 +41,14 @@ struct Stock {
   double market_value() const { return shares * price(); }
   double fundamental_value() const { return shares * fundamental; }
   double narrative_growth() const;  // the fundamental's log growth over the last year
+
+  // Checkpoints: every member but the books (the industry's firm, fixed).
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    ar(name, ai, shares, log_price, log_price_before, fundamental, fundamental_before, expected_growth, record, scale,
+       other_value, announcement_day, log_value, value_closes, inventory, dividend_per_share, day_price,
+       day_fundamental, day_return, day_volume);
+  }
 };
 
 class Exchange {
@@ -75,6 +83,10 @@ class Exchange {
   struct Series {
     std::string name;
     std::vector<double> log_price, log_price_to_fundamental;
+    template <class Archive>
+    void serialize(Archive& ar) {
+      ar(name, log_price, log_price_to_fundamental);
+    }
   };
   const std::vector<Series>& history() const { return history_; }
 
@@ -82,6 +94,17 @@ class Exchange {
   // against the flows in and out of the market, and shares held against shares outstanding.
   double money_gap() const { return money_gap_; }
   double shares_gap() const { return shares_gap_; }
+
+  // Checkpoints: the market's replicated state, the investors' totals and the daily history the
+  // end-of-run diagnostics read (the investors' own state is in checkpoint_slice()).
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    serialize_in_place(ar, stocks_, "stocks");
+    ar(investors_, mm_cash_, inflows_, opening_money_, fundamentalist_scale_, sentiment_, index_level_,
+       index_fundamental_, day_fundamentalist_share_, day_index_, day_index_ratio_, day_index_return_, day_volume_,
+       demand_f_, demand_c_, new_price_, volume_, money_gap_, shares_gap_, history_);
+  }
+  io::AgentSlice checkpoint_slice() { return investors_.checkpoint_slice(); }
 
  private:
   void value_firms(int t, const EnvironmentNow& env);
@@ -112,3 +135,6 @@ class Exchange {
 };
 
 }  // namespace megacycle
+
+CEREAL_CLASS_VERSION(megacycle::Stock, 1);
+CEREAL_CLASS_VERSION(megacycle::Exchange, 1);

@@ -8,6 +8,7 @@
 #include "agents/accounts.hpp"
 #include "agents/environment.hpp"
 #include "economy.pb.h"
+#include "engine/serialize.hpp"
 
 namespace megacycle {
 
@@ -23,6 +24,11 @@ class Trailing4 {
   double sum() const { return values_[0] + values_[1] + values_[2] + values_[3]; }
   double mean() const { return sum() / 4.0; }
   double latest() const { return values_[3]; }
+
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    ar(values_);
+  }
 
  private:
   std::array<double, 4> values_{};
@@ -43,3 +49,5 @@ MinskyClass settle_quarter(Books& books, const FinanceRules& rules, const Enviro
                            double annual_ebitda);
 
 }  // namespace megacycle
+
+CEREAL_CLASS_VERSION(megacycle::Trailing4, 1);

@@ -56,6 +56,19 @@ struct HyperscalerState {
   // Year-on-year growth of capex paid, clamped to +-kMaxCapexGrowth.
   double capex_growth(int quarter) const;
   static constexpr double kMaxCapexGrowth = 1.0;
+
+  // Checkpoints: every member but the scenario's spec. Add a new member here too (tests/mpi's restart
+  // tests compare every output after a resume with an uninterrupted run).
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    ar(chips, shells, books, price, price_charged, powered_mw, awaiting_mw, completing_mw, construction_spend,
+       own_silicon_capacity, demand_history, capex_history, history_offset, orders_units, ebitda,
+       fitness_extrapolative, fitness_narrative, weight_extrapolative, predicted_extrapolative, predicted_narrative);
+    ar(investment_q, equity_risk_premium, forecast_growth, target_capacity, orders, own_silicon_orders, cancellations,
+       mw_started, mw_connected, demand_enterprises, demand_internal, demand_labs, usable_capacity, served,
+       served_share, utilisation, revenue_enterprises, revenue_internal, revenue_labs, capex_chips,
+       capex_own_silicon, capex_other_it, capex_datacentre, cash_costs, constrained, minsky);
+  }
 };
 
 class Hyperscalers {
@@ -83,6 +96,12 @@ class Hyperscalers {
   // Operating cost besides energy per MW of installed chips per hour (USD): opex scales with power.
   double operating_cost_per_mw_hour() const;
 
+  // Checkpoints: the firms (the rules, technology step and growth path are the scenario's).
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    serialize_in_place(ar, firms_, "hyperscalers");
+  }
+
  private:
   double forecast(HyperscalerState& h, int quarter, const EnvironmentNow& env) const;
   double peers_capex_growth(std::size_t self, int quarter) const;
@@ -95,3 +114,6 @@ class Hyperscalers {
 };
 
 }  // namespace megacycle
+
+CEREAL_CLASS_VERSION(megacycle::HyperscalerState, 1);
+CEREAL_CLASS_VERSION(megacycle::Hyperscalers, 1);

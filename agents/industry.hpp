@@ -52,6 +52,12 @@ class Industry {
   double money_gap() const;
   double books_gap() const;
 
+  // Checkpoints: the ledger, every firm, and the quarter's environment and opening adopters.
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    ar(ledger_, vendors_, hyperscalers_, labs_, env_, adopters_at_start_);
+  }
+
  private:
   const Scenario& scenario_;
   Ledger ledger_;
@@ -63,3 +69,5 @@ class Industry {
 };
 
 }  // namespace megacycle
+
+CEREAL_CLASS_VERSION(megacycle::Industry, 1);

@@ -10,9 +10,11 @@
 #include <vector>
 
 #include "engine/comm.hpp"
+#include "engine/io/checkpoint.hpp"
 #include "engine/partition.hpp"
 #include "engine/reduce.hpp"
 #include "engine/rng.hpp"
+#include "engine/serialize.hpp"
 #include "market.pb.h"
 
 namespace megacycle {
@@ -55,6 +57,11 @@ struct InvestorTotals {
   double trade_scale = 0;         // all investors, for the quarter ahead
   double fundamentalist_scale = 0;// investors who are fundamentalists on the next trading day
   double wealth = 0;              // cash + holdings at the closing prices
+
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    ar(holdings, cash, trade_scale, fundamentalist_scale, wealth);
+  }
 };
 
 class InvestorPopulation {
@@ -77,6 +84,21 @@ class InvestorPopulation {
   // carries the strategy of the next day into bit 0. Collective: totals() is updated.
   void settle(Comm& comm, const QuarterSettlement& q);
 
+  // Checkpoints: the totals (replicated) here; the per-agent state that changes in checkpoint_slice(),
+  // stored by global id. The traits (weight, reaction strength) are drawn again from the seed.
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    ar(totals_);
+  }
+  io::AgentSlice checkpoint_slice() {
+    return {"investors",
+            partition_.population(),
+            partition_.begin(),
+            partition_.end(),
+            {io::agent_column("cash", state_.cash), io::agent_column("holdings", state_.holdings, stocks_),
+             io::agent_column("trade_scale", state_.trade_scale), io::agent_column("strategy", state_.strategy)}};
+  }
+
  private:
   void sum_totals(Comm& comm, std::span<const double> price, int next_day_bit);
 
@@ -90,3 +112,6 @@ class InvestorPopulation {
 };
 
 }  // namespace megacycle
+
+CEREAL_CLASS_VERSION(megacycle::InvestorTotals, 1);
+CEREAL_CLASS_VERSION(megacycle::InvestorPopulation, 1);

@@ -1,10 +1,14 @@
 #include "agents/scenario.hpp"
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 #include <google/protobuf/text_format.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <set>
 
+#include "engine/error.hpp"
 #include "engine/io/manifest.hpp"
 #include "engine/io/text_input.hpp"
 
@@ -102,6 +106,10 @@ void check_model(const Scenario& s, io::ValidationReport& report) {
                  Allowed::non_negative);
   check_schedule(report, "environment.ai_demand_growth_multiplier", env.ai_demand_growth_multiplier(),
                  Allowed::non_negative);
+  check_schedule(report, "environment.ai_productivity_multiplier", env.ai_productivity_multiplier(),
+                 Allowed::non_negative);
+  check_schedule(report, "environment.ai_lab_funding_multiplier", env.ai_lab_funding_multiplier(),
+                 Allowed::non_negative);
   check_industry(s, report);
 
   const auto& e = s.enterprises();
@@ -130,6 +138,72 @@ void check_model(const Scenario& s, io::ValidationReport& report) {
                fmt::format("{} must be below enterprises.population ({})", degree, e.population()));
 }
 
+// A chain of base files longer than this is surely a mistake; so is a base file this large.
+constexpr std::size_t kMaxBaseDepth = 8;
+constexpr std::uintmax_t kMaxBaseBytes = 16u << 20;
+
+// What identifies a file in the chain of bases, for finding cycles.
+std::string identity(const std::filesystem::path& path) {
+  std::error_code error;
+  const auto canonical = std::filesystem::weakly_canonical(path, error);
+  return (error ? path.lexically_normal() : canonical).string();
+}
+
+// Reads `file` (its bytes are `text`) into `out`, resolved: first the base it names (recursively; a
+// relative path is relative to this file's folder), then this file's fields merged over it with lists
+// replaced, then this file's `set` lines. `base` and `set` are left cleared. Every location goes into
+// `locator`; `chain` holds the identities of the files being read, from the top.
+void resolve(const std::string& file, const std::string& text, Scenario& out, io::FieldLocator& locator,
+             std::vector<std::string>& chain, std::vector<LoadedScenario::Source>& bases) {
+  Scenario own;
+  io::FieldLocator own_locator(file);
+  io::parse_text(file, text, own, own_locator);
+  // Every value a file writes must be in range on its own: neither a derived file nor a set line excuses it.
+  io::ValidationReport ranges(own_locator);
+  ranges.add_lines(io::check_ranges(own, own_locator));
+  ranges.throw_if_any();
+
+  out.Clear();
+  if (own.has_base()) {
+    const std::string at = fmt::format("{}: base \"{}\"", own_locator.locate("base"), own.base());
+    const std::filesystem::path base = std::filesystem::path(file).parent_path() / own.base();
+    const std::string id = identity(base);
+    std::vector<std::string> cycle = chain;
+    cycle.push_back(id);
+    if (std::find(chain.begin(), chain.end(), id) != chain.end())
+      throw InputError(fmt::format("{}: makes a cycle of base files: {}", at, fmt::join(cycle, " -> ")));
+    if (chain.size() > kMaxBaseDepth)
+      throw InputError(fmt::format("{}: more than {} levels of base files: {}", at, kMaxBaseDepth,
+                                   fmt::join(cycle, " -> ")));
+    std::error_code error;
+    const auto status = std::filesystem::status(base, error);
+    if (!std::filesystem::exists(status))
+      throw InputError(fmt::format("{}: {} does not exist (a relative base is read from the folder of the file "
+                                   "naming it)", at, base.string()));
+    if (!std::filesystem::is_regular_file(status))
+      throw InputError(fmt::format("{}: {} is not a regular file", at, base.string()));
+    if (const auto size = std::filesystem::file_size(base, error); !error && size > kMaxBaseBytes)
+      throw InputError(fmt::format("{}: {} has {} bytes; a scenario file has at most {}", at, base.string(), size,
+                                   kMaxBaseBytes));
+    std::string base_text;
+    try {
+      base_text = io::read_file(base);
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("{}: {}", at, e.what()));
+    }
+    bases.push_back({base.string(), base_text});
+    chain.push_back(id);
+    resolve(base.string(), base_text, out, locator, chain, bases);
+    chain.pop_back();
+  }
+  own.clear_base();
+  google::protobuf::RepeatedPtrField<std::string> sets;
+  sets.Swap(own.mutable_set());
+  io::merge_replacing_lists(own, own_locator, out, locator);
+  for (int i = 0; i < sets.size(); ++i)
+    io::apply_override(sets.Get(i), out, locator, own_locator.locate(fmt::format("set[{}]", i)));
+}
+
 }  // namespace
 
 LoadedScenario load_scenario(const std::string& file, const std::vector<std::string>& overrides,
@@ -140,11 +214,17 @@ LoadedScenario load_scenario(const std::string& file, const std::vector<std::str
   out.overrides = overrides;
   const std::string source = file.empty() ? "<defaults>" : file;
   io::FieldLocator locator(source);
-  io::parse_text(source, out.file_text, out.scenario, locator);
+  if (!file.empty()) {
+    std::vector<std::string> chain{identity(file)};
+    resolve(file, out.file_text, out.scenario, locator, chain, out.bases);
+  }
   for (const auto& assignment : overrides) io::apply_override(assignment, out.scenario, locator);
   if (seed) out.scenario.set_seed(*seed);
 
   io::ValidationReport report(locator);
+  if (out.scenario.has_base()) report.add("base", "a base is read only from a scenario file, not from --set");
+  if (out.scenario.set_size() > 0)
+    report.add("set[0]", "set lines are read only from a scenario file; give each as its own --set instead");
   report.add_lines(io::check_ranges(out.scenario, locator));
   check_model(out.scenario, report);
   report.throw_if_any();

@@ -7,15 +7,20 @@
 #include <csignal>
 #include <optional>
 
+#include "agents/checkpoint.hpp"
 #include "agents/commands.hpp"
 #include "agents/economy.hpp"
 #include "agents/market_diagnostics.hpp"
 #include "engine/error.hpp"
+#include "engine/failure.hpp"
 #include "engine/fault_injection.hpp"
 #include "engine/io/csv.hpp"
 #include "engine/io/manifest.hpp"
 #include "engine/io/text_input.hpp"
+#include "engine/memory.hpp"
+#include "engine/partition.hpp"
 #include "engine/progress.hpp"
+#include "engine/signals.hpp"
 #include "version.hpp"
 
 namespace megacycle {
@@ -45,6 +50,46 @@ Manifest make_manifest(const LoadedScenario& loaded, const RunOptions& options, 
   return m;
 }
 
+// Refuses a run that would not fit in this node's memory, before anything is allocated.
+void require_memory(const Scenario& scenario, int ranks, int ranks_on_node) {
+  const std::uint64_t available = available_memory_bytes();
+  if (available == 0) return;  // unknown: do not guess
+  const auto population = static_cast<std::uint64_t>(scenario.enterprises().population());
+  std::uint64_t largest = 0;
+  for (int r = 0; r < ranks; ++r) largest = std::max(largest, Partition(population, ranks, r).local_count());
+  constexpr double kBaseline = 64.0 * (1 << 20);  // program, MPI and protobuf before any agent
+  const double per_rank = kBaseline + static_cast<double>(largest) * EnterprisePopulation::estimated_bytes_per_agent(scenario);
+  const double node = per_rank * ranks_on_node;
+  constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+  if (node > static_cast<double>(available))
+    throw InputError(fmt::format(
+        "enterprises.population = {} needs about {:.1f} GiB per rank, {:.1f} GiB for the {} rank(s) on this node, "
+        "but the node has {:.1f} GiB available: use more nodes, or a smaller population",
+        population, per_rank / kGiB, node / kGiB, ranks_on_node, static_cast<double>(available) / kGiB));
+}
+
+namespace {
+
+// The checkpoint header of this run after `done` quarters, with the manifest as it stands then.
+CheckpointHeader checkpoint_header(const LoadedScenario& loaded, const SimulateOptions& options, Manifest manifest,
+                                       int done) {
+  CheckpointHeader h;
+  h.set_program_version(kVersion);
+  h.set_git_commit(kGitCommit);
+  h.set_scenario_effective_text(loaded.effective_text);
+  h.set_scenario_sha256(io::sha256_hex(loaded.effective_text));
+  h.set_seed(loaded.scenario.seed());
+  h.set_replicate(options.replicate);
+  h.set_quarters(loaded.scenario.quarters());
+  h.set_quarters_done(done);
+  h.set_output_folder(options.checkpoint.output_folder);
+  h.set_checkpoint_every(options.checkpoint.every);
+  *h.mutable_manifest() = std::move(manifest);
+  return h;
+}
+
+}  // namespace
+
 double simulate(Comm& comm, const LoadedScenario& loaded, Manifest manifest, const std::filesystem::path& dir,
                 const SimulateOptions& options) {
   using Clock = std::chrono::steady_clock;
@@ -53,26 +98,77 @@ double simulate(Comm& comm, const LoadedScenario& loaded, Manifest manifest, con
   const TestFault& fault = options.fault;
 
   Economy economy(comm, loaded.scenario, options.replicate);
+  // A resumed run: the state after the checkpoint's quarters, and the time the earlier segments took.
+  const io::CheckpointReader* resume = options.checkpoint.resume;
+  const int first = resume ? resume->header().quarters_done() : 0;
+  if (resume) read_run_checkpoint(comm, economy, *resume);
+  const double wall_before = manifest.wall_seconds();
+  const auto phase_seconds_before = manifest.phase_seconds();
+  // The manifest after this segment's `seconds`: wall and phase seconds add up every segment.
+  const auto manifest_now = [&](double seconds) {
+    Manifest m = manifest;
+    m.set_wall_seconds(wall_before + seconds);
+    for (const auto& [phase, sec] : economy.phases().seconds()) {
+      const auto before = phase_seconds_before.find(phase);
+      (*m.mutable_phase_seconds())[phase] = sec + (before == phase_seconds_before.end() ? 0.0 : before->second);
+    }
+    return m;
+  };
   if (fault.kind == TestFault::Kind::nan)
     economy.phases().add_after("enterprise_decisions", "test_fault", [&](int t) {
       if (fault.nan_at(t)) economy.enterprises().corrupt_for_test(fault.id);
     });
   std::optional<io::CsvWriter> quarterly, firms, daily;
-  if (root) quarterly.emplace(dir / "quarterly.csv", economy.quarterly_header());
-  if (root && economy.industry()) firms.emplace(dir / "firms.csv", economy.firms_header());
-  if (root && economy.exchange()) daily.emplace(dir / "daily.csv", Exchange::daily_header());
+  // A resumed run appends to the files restored from its checkpoint.
+  const auto open = [&](std::optional<io::CsvWriter>& csv, const char* name, const std::vector<std::string>& header) {
+    if (resume) csv.emplace(dir / name, header, io::CsvWriter::Append{});
+    else csv.emplace(dir / name, header);
+  };
+  if (root) open(quarterly, "quarterly.csv", economy.quarterly_header());
+  if (root && economy.industry()) open(firms, "firms.csv", economy.firms_header());
+  if (root && economy.exchange()) open(daily, "daily.csv", Exchange::daily_header());
+  // Per-agent panels: written by every rank (collective), into the same staging folder as the CSVs.
+  std::optional<Panels> panels;
+  if (options.panels.any()) panels.emplace(comm, economy, loaded.scenario, manifest, options.panels, dir / "panel.h5");
   Progress progress(root && options.progress, economy.quarters(), economy.agents());
-  for (int t = 0; t < economy.quarters(); ++t) {
+  progress.start_at(first);
+  for (int t = first; t < economy.quarters(); ++t) {
     if (fault.error_at(comm.rank(), t)) throw Error(fmt::format("injected test fault in quarter {}", t));
     if (fault.kill_at(comm.rank(), t)) std::raise(SIGKILL);
+    if (fault.signal_at(comm.rank(), t)) std::raise(SIGTERM);
     economy.run_quarter(t);
     if (root) quarterly->row(economy.quarterly_row());
     if (firms)
       for (const auto& row : economy.firms_rows(t)) firms->row(row);
     if (daily)
       for (const auto& row : economy.exchange()->daily_rows(t, economy.period(t))) daily->row(row);
+    if (panels) panels->quarter_done(t);
     progress.quarter_done(t, economy.period(t).c_str());
+
+    // Checkpoints: every N-th quarter, and when any rank was asked to stop (all ranks agree, once a
+    // quarter). After the last quarter the run simply finishes.
+    const int done = t + 1;
+    if (options.checkpoint.root.empty() || done == economy.quarters()) continue;
+    const int signal = stop_agreed(comm);
+    const int every = options.checkpoint.every;
+    if (signal == 0 && !(every > 0 && done % every == 0)) continue;
+    const auto checkpoint_start = Clock::now();
+    std::vector<std::filesystem::path> outputs;
+    agreed(comm, [&] {
+      for (auto* csv : {&quarterly, &firms, &daily})
+        if (*csv) (*csv)->flush(), outputs.push_back((*csv)->path());
+    });
+    const double so_far = std::chrono::duration<double>(checkpoint_start - start).count();
+    const auto folder = write_run_checkpoint(comm, economy, options.checkpoint.root,
+                                             checkpoint_header(loaded, options, manifest_now(so_far), done), outputs);
+    if (root && options.progress)
+      fmt::print(stderr, "[megacycle] checkpoint after quarter {}/{}: {} ({:.2f} s)\n", done, economy.quarters(),
+                 folder.string(), std::chrono::duration<double>(Clock::now() - checkpoint_start).count());
+    if (signal != 0)
+      throw StoppedAtCheckpoint(fmt::format("stopped at a checkpoint after quarter {} of {} ({}); resume with {}", done,
+                                            economy.quarters(), signal_name(signal), options.checkpoint.resume_hint));
   }
+  if (panels) panels->close();
 
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
   if (!root) return wall;
@@ -90,10 +186,13 @@ double simulate(Comm& comm, const LoadedScenario& loaded, Manifest manifest, con
     for (const char* f : {"daily.csv", "bubbles.csv", "bsadf.csv", "stylized_facts.csv"}) manifest.add_outputs(f);
   }
   const double updates = static_cast<double>(economy.agents()) * economy.quarters();
-  manifest.set_wall_seconds(wall);
-  manifest.set_agent_updates_per_second(updates / wall);
-  manifest.set_agent_updates_per_second_per_rank(updates / wall / comm.size());
-  for (const auto& [phase, seconds] : economy.phases().seconds()) (*manifest.mutable_phase_seconds())[phase] = seconds;
+  manifest = manifest_now(wall);
+  manifest.set_agent_updates_per_second(updates / manifest.wall_seconds());
+  manifest.set_agent_updates_per_second_per_rank(updates / manifest.wall_seconds() / comm.size());
+  if (panels) {
+    manifest.add_outputs("panel.h5");
+    (*manifest.mutable_phase_seconds())["panel_output"] = panels->seconds();
+  }
   manifest.set_complete(true);
   io::write_manifest(dir / "manifest.json", manifest);
   return wall;

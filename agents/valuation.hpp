@@ -3,6 +3,7 @@
 // firm's simulated earnings, expected growth and the discount rate. Pure functions, one rank's worth.
 #include <vector>
 
+#include "engine/serialize.hpp"
 #include "market.pb.h"
 
 namespace megacycle {
@@ -24,6 +25,11 @@ class EarningsRecord {
   // expected growth follows: quarter-on-quarter revenue swings with every order cycle).
   double revenue_growth() const;
 
+  template <class Archive>
+  void serialize(Archive& ar, std::uint32_t) {
+    ar(revenue_, earnings_);
+  }
+
  private:
   double revenue_[8] = {};
   std::vector<double> earnings_;
@@ -37,3 +43,5 @@ double update_expected_growth(const Valuation& v, double expected, double latest
 double modelled_value(const Valuation& v, double annual_earnings, double expected_growth, double discount_rate);
 
 }  // namespace megacycle
+
+CEREAL_CLASS_VERSION(megacycle::EarningsRecord, 1);

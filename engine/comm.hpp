@@ -12,6 +12,15 @@
 
 namespace megacycle {
 
+// A counter on rank 0 of a communicator that any rank can fetch-and-add alone (MPI one-sided
+// atomics): how groups of ranks take the next piece of work as they finish.
+class SharedCounter {
+ public:
+  virtual ~SharedCounter() = default;
+  // Adds `n` and returns the value before. Not collective.
+  virtual long long fetch_add(long long n) = 0;
+};
+
 class Comm {
  public:
   virtual ~Comm() = default;
@@ -29,6 +38,11 @@ class Comm {
   virtual void barrier() = 0;
   // Ranks of this job that share this rank's node (its memory).
   virtual int ranks_on_node() = 0;
+  // Splits this communicator: ranks with the same `colour` form one new communicator, ranked in this
+  // one's order. Collective.
+  virtual std::unique_ptr<Comm> split(int colour) = 0;
+  // A counter starting at 0, held on rank 0. Collective to create and to destroy.
+  virtual std::unique_ptr<SharedCounter> make_counter() = 0;
   // Ends every rank of the job with `exit_code`; used when one rank fails alone.
   [[noreturn]] virtual void abort(int exit_code) = 0;
 };

@@ -1,9 +1,18 @@
 #include <cstdlib>
+#include <utility>
 
 #include "engine/comm.hpp"
 
 namespace megacycle {
 namespace {
+
+class LocalCounter final : public SharedCounter {
+ public:
+  long long fetch_add(long long n) override { return std::exchange(value_, value_ + n); }
+
+ private:
+  long long value_ = 0;
+};
 
 class LocalComm final : public Comm {
  public:
@@ -20,6 +29,8 @@ class LocalComm final : public Comm {
   double max(double value) override { return value; }
   void barrier() override {}
   int ranks_on_node() override { return 1; }
+  std::unique_ptr<Comm> split(int) override { return std::make_unique<LocalComm>(); }
+  std::unique_ptr<SharedCounter> make_counter() override { return std::make_unique<LocalCounter>(); }
   [[noreturn]] void abort(int exit_code) override { std::_Exit(exit_code); }
 };
 

@@ -19,10 +19,38 @@ std::vector<int> displacements(const std::vector<int>& counts) {
   return displ;
 }
 
+// The counter lives in a one-element window on rank 0; MPI_Fetch_and_op under a shared lock is atomic.
+class MpiCounter final : public SharedCounter {
+ public:
+  explicit MpiCounter(MPI_Comm comm) {
+    int rank = 0;
+    MPI_Comm_rank(comm, &rank);
+    const MPI_Aint bytes = rank == 0 ? static_cast<MPI_Aint>(sizeof(long long)) : 0;
+    check(MPI_Win_allocate(bytes, sizeof(long long), MPI_INFO_NULL, comm, &base_, &window_), "MPI_Win_allocate");
+    if (rank == 0) *base_ = 0;
+    check(MPI_Barrier(comm), "MPI_Barrier");  // nobody adds before rank 0 has set it
+  }
+  ~MpiCounter() override { MPI_Win_free(&window_); }
+  long long fetch_add(long long n) override {
+    long long before = 0;
+    check(MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, window_), "MPI_Win_lock");
+    check(MPI_Fetch_and_op(&n, &before, MPI_LONG_LONG, 0, 0, MPI_SUM, window_), "MPI_Fetch_and_op");
+    check(MPI_Win_unlock(0, window_), "MPI_Win_unlock");
+    return before;
+  }
+
+ private:
+  long long* base_ = nullptr;
+  MPI_Win window_ = MPI_WIN_NULL;
+};
+
 class MpiComm final : public Comm {
  public:
+  MpiComm() = default;
+  explicit MpiComm(boost::mpi::communicator c) : world_(std::move(c)) {}
   int rank() const override { return world_.rank(); }
   int size() const override { return world_.size(); }
+  MPI_Comm handle() const { return world_; }
 
   void alltoallv_bytes(std::span<const std::byte> send, std::span<const int> send_counts,
                        std::vector<std::byte>& recv, std::vector<int>& recv_counts) override {
@@ -58,6 +86,10 @@ class MpiComm final : public Comm {
     MPI_Comm_free(&node);
     return n;
   }
+  std::unique_ptr<Comm> split(int colour) override {
+    return std::make_unique<MpiComm>(world_.split(colour, world_.rank()));
+  }
+  std::unique_ptr<SharedCounter> make_counter() override { return std::make_unique<MpiCounter>(world_); }
   [[noreturn]] void abort(int exit_code) override {
     world_.abort(exit_code);
     std::abort();  // MPI_Abort does not return; this keeps [[noreturn]] honest.
@@ -79,5 +111,13 @@ struct MpiSession::Impl {
 MpiSession::MpiSession(int& argc, char**& argv) : impl_(std::make_unique<Impl>(argc, argv)) {}
 MpiSession::~MpiSession() = default;
 Comm& MpiSession::world() { return impl_->comm; }
+
+MPI_Comm mpi_handle(const Comm& comm) {
+  if (const auto* mpi = dynamic_cast<const MpiComm*>(&comm)) return mpi->handle();
+  int initialised = 0;
+  MPI_Initialized(&initialised);
+  if (comm.size() == 1 && initialised) return MPI_COMM_SELF;
+  throw Error("this communicator has no MPI handle: MPI is not initialised (start the program with an MpiSession)");
+}
 
 }  // namespace megacycle

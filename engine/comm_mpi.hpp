@@ -1,5 +1,8 @@
 #pragma once
 // MPI start-up and the Boost.MPI communicator. Keep one MpiSession alive for the whole program.
+// Includes <mpi.h> (for mpi_handle), unlike engine/comm.hpp: include it only where MPI is linked.
+#include <mpi.h>
+
 #include <memory>
 
 #include "engine/comm.hpp"
@@ -19,5 +22,10 @@ class MpiSession {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The MPI communicator under `comm`, for libraries that take one (parallel HDF5): the handle of an MPI
+// communicator (the world or one split from it), MPI_COMM_SELF for a single-process LocalComm once MPI
+// is initialised. Throws Error otherwise.
+MPI_Comm mpi_handle(const Comm& comm);
 
 }  // namespace megacycle

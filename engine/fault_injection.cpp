@@ -16,8 +16,8 @@ TestFault TestFault::from_environment() {
 
 TestFault TestFault::parse(const std::string& text) {
   const auto bad = [&] {
-    return InputError(fmt::format("MEGACYCLE_TEST_FAULT=\"{}\": expected error:rank=R:quarter=Q, nan:id=G:quarter=Q or "
-                                  "kill:rank=R:quarter=Q",
+    return InputError(fmt::format("MEGACYCLE_TEST_FAULT=\"{}\": expected error:rank=R:quarter=Q, nan:id=G:quarter=Q, "
+                                  "kill:rank=R:quarter=Q or signal:rank=R:quarter=Q",
                                   text));
   };
   TestFault fault;
@@ -29,6 +29,7 @@ TestFault TestFault::parse(const std::string& text) {
       if (part == "error") fault.kind = Kind::error;
       else if (part == "nan") fault.kind = Kind::nan;
       else if (part == "kill") fault.kind = Kind::kill;
+      else if (part == "signal") fault.kind = Kind::signal;
       else throw bad();
       first = false;
       continue;

@@ -15,9 +15,9 @@ void Progress::quarter_done(int q, const char* label) {
   if (!last && now - last_print_ < std::chrono::seconds(1)) return;
   last_print_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const double done = q + 1;
-  const double rate = elapsed > 0 ? static_cast<double>(agents_) * done / elapsed : 0.0;
-  const double left = elapsed / done * (total_ - done);
+  const double done = q + 1, done_here = q + 1 - first_;
+  const double rate = elapsed > 0 ? static_cast<double>(agents_) * done_here / elapsed : 0.0;
+  const double left = done_here > 0 ? elapsed / done_here * (total_ - done) : 0.0;
   fmt::print(out_, "[megacycle] quarter {:>3}/{} {}  {:5.1f}%  {:8.2f}M agent-updates/s  {:6.1f}s left\n",
              q + 1, total_, label, 100.0 * done / total_, rate / 1e6, left);
   std::fflush(out_);

@@ -46,6 +46,20 @@ void FieldLocator::record(const std::string& path, std::string location) {
   locations_[path] = std::move(location);
 }
 
+void FieldLocator::forget(const std::string& path) {
+  for (auto it = locations_.lower_bound(path); it != locations_.end() && it->first.starts_with(path);) {
+    const std::string& key = it->first;
+    if (key.size() == path.size() || key[path.size()] == '[' || key[path.size()] == '.')
+      it = locations_.erase(it);
+    else
+      ++it;
+  }
+}
+
+void FieldLocator::absorb(const FieldLocator& other) {
+  for (const auto& [path, location] : other.locations_) locations_[path] = location;
+}
+
 const std::string& FieldLocator::source_name() const { return source_name_; }
 
 // ---------------------------------------------------------------------------------------------------
@@ -319,8 +333,9 @@ void apply_path(const std::string& path, const std::string& value, pb::Message& 
 
 }  // namespace
 
-void apply_override(const std::string& assignment, pb::Message& msg, FieldLocator& locator) {
-  const std::string location = "--set " + assignment;
+void apply_override(const std::string& assignment, pb::Message& msg, FieldLocator& locator,
+                    const std::string& given_location) {
+  const std::string location = given_location.empty() ? "--set " + assignment : given_location;
   const auto eq = assignment.find('=');
   try {
     if (eq == std::string::npos) throw InputError("expected path=value (no '=' found)");
@@ -333,6 +348,38 @@ void apply_override(const std::string& assignment, pb::Message& msg, FieldLocato
   } catch (const InputError& e) {
     throw InputError(fmt::format("{}: {}", location, e.what()));
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// merge_replacing_lists
+
+namespace {
+
+// Clears in `to` every list that `from` sets, at any depth, so that MergeFrom then copies it over
+// instead of appending.
+void clear_replaced_lists(const pb::Message& from, pb::Message& to, const std::string& prefix, FieldLocator& locator) {
+  const pb::Reflection& from_refl = *from.GetReflection();
+  const pb::Reflection& to_refl = *to.GetReflection();
+  std::vector<const pb::FieldDescriptor*> fields;
+  from_refl.ListFields(from, &fields);
+  for (const pb::FieldDescriptor* f : fields) {
+    const std::string path = prefix + f->name();
+    if (f->is_repeated()) {
+      to_refl.ClearField(&to, f);
+      locator.forget(path);
+    } else if (f->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE && to_refl.HasField(to, f)) {
+      clear_replaced_lists(from_refl.GetMessage(from, f), *to_refl.MutableMessage(&to, f), path + ".", locator);
+    }
+  }
+}
+
+}  // namespace
+
+void merge_replacing_lists(const pb::Message& from, const FieldLocator& from_locator, pb::Message& to,
+                           FieldLocator& to_locator) {
+  clear_replaced_lists(from, to, "", to_locator);
+  to.MergeFrom(from);
+  to_locator.absorb(from_locator);
 }
 
 // ---------------------------------------------------------------------------------------------------

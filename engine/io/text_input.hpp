@@ -18,6 +18,10 @@ class FieldLocator {
   // Exact path if recorded, else the nearest recorded ancestor, else source_name().
   std::string locate(const std::string& path) const;
   void record(const std::string& path, std::string location);
+  // Drops what is recorded for `path` and everything under it ("path[i]...", "path.x...").
+  void forget(const std::string& path);
+  // Records every location `other` has recorded (replacing this locator's for the same paths).
+  void absorb(const FieldLocator& other);
   const std::string& source_name() const;
 
  private:
@@ -34,7 +38,17 @@ void parse_text(const std::string& source_name, const std::string& text, google:
 // Applies one override "path=value": path segments separated by '.', repeated elements as name[i]
 // (i == size appends an element); value in text-format syntax (strings may be bare). Throws
 // InputError "--set <assignment>: <what>" and records "--set <assignment>" as the path's location.
-void apply_override(const std::string& assignment, google::protobuf::Message& msg, FieldLocator& locator);
+// `location`, when given, replaces "--set <assignment>" as the error prefix and the recorded location
+// (an assignment written in a file: its "file:line:column").
+void apply_override(const std::string& assignment, google::protobuf::Message& msg, FieldLocator& locator,
+                    const std::string& location = "");
+
+// Merges `from` into `to` as Message::MergeFrom does (a set scalar overwrites, a set message is merged
+// field by field), except that a repeated field set in `from` replaces `to`'s list instead of being
+// appended to it. Locations follow: `to_locator` forgets a replaced list and takes everything
+// `from_locator` recorded. Both messages must be of the same type.
+void merge_replacing_lists(const google::protobuf::Message& from, const FieldLocator& from_locator,
+                           google::protobuf::Message& to, FieldLocator& to_locator);
 
 // Sets every singular field to the value it reads as (its default when unset), recursively, so that the
 // text format prints all of them: a record of every parameter a run used.
