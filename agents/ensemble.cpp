@@ -12,6 +12,7 @@
 #include "agents/sweep.hpp"
 #include "engine/analysis/quantiles.hpp"
 #include "engine/failure.hpp"
+#include "engine/fault_injection.hpp"
 #include "engine/io/csv.hpp"
 #include "engine/io/manifest.hpp"
 #include "engine/io/run_folder.hpp"
@@ -139,10 +140,12 @@ int ensemble_command(Comm& world, const RunOptions& options) {
   LoadedScenario loaded;
   EnsemblePlan plan;
   std::pair<int, int> range;
+  TestFault fault;
   const int ranks_on_node = world.ranks_on_node();
   agreed(world, [&] {
     if (per_run < 1 || world.size() % per_run != 0)
       throw InputError(fmt::format("--ranks-per-run {}: must divide the job's {} rank(s)", per_run, world.size()));
+    fault = TestFault::from_environment();
     loaded = load_scenario(options.scenario.file, options.scenario.overrides, options.scenario.seed);
     plan = plan_ensemble(loaded, options.scenario, replicates);
     range = options.runs.empty() ? std::pair<int, int>{0, static_cast<int>(plan.runs.size()) - 1}
@@ -182,6 +185,8 @@ int ensemble_command(Comm& world, const RunOptions& options) {
       manifest.set_design_point(run.point);
       SimulateOptions simulate_options;
       simulate_options.replicate = run.replicate;
+      simulate_options.fault = fault;  // a rank-specific fault names a rank of the whole job
+      if (fault.rank >= 0) simulate_options.fault.rank = fault.rank == world.rank() ? group->rank() : -1;
       const double wall = simulate(*group, run_scenario, manifest, folder->file(""), simulate_options);
       if (group->rank() == 0) {
         folder->commit();

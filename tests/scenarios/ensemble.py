@@ -9,6 +9,8 @@
                         (1 rank; 2 ranks x 1; 2 ranks x 2; 3 ranks x 1), and replicate 0 equals a single
                         run of the same scenario; the folder can be finished in two steps (--runs), the
                         first step's runs are kept untouched, and a folder of another design is refused.
+  ensemble_failure      one rank of one group failing mid-run ends the whole 3-rank job quickly with the
+                        rank's message, while the other groups are busy; no summary is written.
   sweep_grid            a GRID sweep writes design.csv (point, replicate and the swept value per run), and
                         the run of each point is byte-identical to a single run with that --set.
 """
@@ -16,6 +18,7 @@
 import argparse
 import filecmp
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -35,7 +38,7 @@ def megacycle(args, ranks, extra=(), expect_ok=True):
     cmd += [a for s in args.set for a in ("--set", s)]
     if ranks > 1:
         cmd = [args.mpiexec, "-n", str(ranks), "--oversubscribe"] + cmd
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=dict(__import__("os").environ, **MPI_ENV),
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, **MPI_ENV),
                           timeout=600)
     if expect_ok and proc.returncode != 0:
         fail(f"{' '.join(cmd)} failed (exit {proc.returncode}):\n{proc.stderr}")
@@ -138,6 +141,19 @@ def ensemble_groups(args):
           "two-step ensemble equals one-step; other design refused")
 
 
+def ensemble_failure(args):
+    out = Path(args.out) / "failure"
+    shutil.rmtree(out, ignore_errors=True)
+    os.environ["MEGACYCLE_TEST_FAULT"] = "error:rank=1:quarter=3"
+    proc = megacycle(args, 3, ["--out", str(out), "--replicates", "6"], expect_ok=False)
+    del os.environ["MEGACYCLE_TEST_FAULT"]
+    if proc.returncode == 0 or "error on rank 1: injected test fault in quarter 3" not in proc.stderr:
+        fail(f"a failing rank in an ensemble: exit {proc.returncode}, stderr {proc.stderr!r}")
+    if (out / "manifest.json").exists() or (out / "ensemble_quarterly.csv").exists():
+        fail("a failed ensemble wrote its summary")
+    print(f"ensemble_failure: exit {proc.returncode}, message names rank 1, no summary")
+
+
 def sweep_grid(args):
     out = Path(args.out) / "sweep"
     shutil.rmtree(out, ignore_errors=True)
@@ -166,7 +182,7 @@ def sweep_grid(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("check", choices=["ensemble_percentiles", "ensemble_groups", "sweep_grid"])
+    parser.add_argument("check", choices=["ensemble_percentiles", "ensemble_groups", "ensemble_failure", "sweep_grid"])
     parser.add_argument("--program", required=True)
     parser.add_argument("--mpiexec", required=True)
     parser.add_argument("--scenario", required=True)
