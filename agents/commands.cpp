@@ -13,6 +13,7 @@
 #include "agents/market_diagnostics.hpp"
 #include "agents/scenario.hpp"
 #include "agents/simulate.hpp"
+#include "agents/sweep.hpp"
 #include "engine/failure.hpp"
 #include "engine/fault_injection.hpp"
 #include "engine/io/csv.hpp"
@@ -81,6 +82,11 @@ void prepare_checkpoint_root(const std::filesystem::path& root, const io::Checkp
                              bool writer) {
   std::error_code ec;
   if (!std::filesystem::exists(root, ec)) return;
+  if (!resuming && !std::filesystem::exists(root / "latest", ec)) {
+    // No complete checkpoint: only the leftovers of a first write that was cut short. Nothing to keep.
+    if (writer) std::filesystem::remove_all(root, ec);
+    return;
+  }
   if (resuming) {
     const auto from = std::filesystem::weakly_canonical(resuming->folder().parent_path(), ec);
     if (from == std::filesystem::weakly_canonical(root, ec)) return;
@@ -96,11 +102,19 @@ void prepare_checkpoint_root(const std::filesystem::path& root, const io::Checkp
 
 int validate_command(Comm& comm, const ScenarioOptions& options) {
   LoadedScenario loaded;
-  agreed(comm, [&] { loaded = load_scenario(options.file, options.overrides, options.seed); });
-  if (comm.rank() == 0)
+  EnsemblePlan plan;
+  agreed(comm, [&] {
+    loaded = load_scenario(options.file, options.overrides, options.seed);
+    if (loaded.scenario.has_sweep()) plan = plan_ensemble(loaded, options, 1);
+  });
+  if (comm.rank() == 0) {
     fmt::print("{}: valid ({} quarters from {}Q{}, {} enterprises, {} sectors)\n", options.file,
                loaded.scenario.quarters(), loaded.scenario.start_year(), loaded.scenario.start_quarter(),
                loaded.scenario.enterprises().population(), loaded.scenario.enterprises().sector_size());
+    if (loaded.scenario.has_sweep())
+      fmt::print("  sweep: {} design over {} field(s), {} design points (x --replicates runs)\n", plan.design,
+                 plan.fields.size(), plan.points());
+  }
   return 0;
 }
 

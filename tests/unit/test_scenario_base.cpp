@@ -7,7 +7,7 @@
 #include <functional>
 #include <string>
 
-#include <google/protobuf/text_format.h>
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include "agents/scenario.hpp"
@@ -228,8 +228,7 @@ TEST_F(ScenarioBase, CyclesAreRefused) {
 
 TEST_F(ScenarioBase, ChainsAreAtMostEightDeep) {
   write("s0.textproto", "quarters: 4\n");
-  for (int i = 1; i <= 9; ++i)
-    write("s" + std::to_string(i) + ".textproto", "base: \"s" + std::to_string(i - 1) + ".textproto\"\n");
+  for (int i = 1; i <= 9; ++i) write(fmt::format("s{}.textproto", i), fmt::format("base: \"s{}.textproto\"\n", i - 1));
   EXPECT_EQ(load("s8.textproto").scenario.quarters(), 4);  // eight bases
   EXPECT_CONTAINS(error("s9.textproto"), "more than 8 levels of base files");
 }
