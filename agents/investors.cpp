@@ -24,6 +24,12 @@ double InvestorState::bytes_per_agent() const {
   return bytes / n;
 }
 
+double InvestorPopulation::estimated_bytes_per_agent(std::size_t stocks) {
+  // weight and reaction strength (4 + 4), cash, trade scale and strategy (8 each), 8 per holding; a
+  // quarter more for vector growth and rounding, as for enterprises.
+  return 1.25 * (32.0 + 8.0 * static_cast<double>(stocks));
+}
+
 InvestorPopulation::InvestorPopulation(Comm& comm, const Investors& spec, std::uint64_t seed, std::uint32_t replicate,
                                        std::span<const double> shares_held, std::span<const double> price)
     : partition_(static_cast<std::uint64_t>(spec.population()), comm.size(), comm.rank()),

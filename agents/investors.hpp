@@ -68,6 +68,8 @@ class InvestorPopulation {
  public:
   // Collective. The investors hold shares_held[j] of each stock and `cash` in total: each gets a
   // lognormal share of wealth and holds the market portfolio with it (cash_share in cash).
+  // Memory an investor needs with `stocks` stocks, before it exists: for the pre-run memory check.
+  static double estimated_bytes_per_agent(std::size_t stocks);
   InvestorPopulation(Comm& comm, const Investors& spec, std::uint64_t seed, std::uint32_t replicate,
                      std::span<const double> shares_held, std::span<const double> price);
 

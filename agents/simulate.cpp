@@ -54,18 +54,25 @@ Manifest make_manifest(const LoadedScenario& loaded, const RunOptions& options, 
 void require_memory(const Scenario& scenario, int ranks, int ranks_on_node) {
   const std::uint64_t available = available_memory_bytes();
   if (available == 0) return;  // unknown: do not guess
-  const auto population = static_cast<std::uint64_t>(scenario.enterprises().population());
-  std::uint64_t largest = 0;
-  for (int r = 0; r < ranks; ++r) largest = std::max(largest, Partition(population, ranks, r).local_count());
+  const auto largest_share = [&](std::uint64_t population) {
+    std::uint64_t largest = 0;
+    for (int r = 0; r < ranks; ++r) largest = std::max(largest, Partition(population, ranks, r).local_count());
+    return static_cast<double>(largest);
+  };
+  const auto enterprises = static_cast<std::uint64_t>(scenario.enterprises().population());
+  const bool market = scenario.hyperscaler_size() > 0;
+  const auto investors = market ? static_cast<std::uint64_t>(scenario.equity_market().investors().population()) : 0;
+  const auto stocks = static_cast<std::size_t>(scenario.hyperscaler_size() + scenario.chip_vendor_size() + 1);
   constexpr double kBaseline = 64.0 * (1 << 20);  // program, MPI and protobuf before any agent
-  const double per_rank = kBaseline + static_cast<double>(largest) * EnterprisePopulation::estimated_bytes_per_agent(scenario);
+  const double per_rank = kBaseline + largest_share(enterprises) * EnterprisePopulation::estimated_bytes_per_agent(scenario) +
+                          largest_share(investors) * InvestorPopulation::estimated_bytes_per_agent(stocks);
   const double node = per_rank * ranks_on_node;
   constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
   if (node > static_cast<double>(available))
     throw InputError(fmt::format(
-        "enterprises.population = {} needs about {:.1f} GiB per rank, {:.1f} GiB for the {} rank(s) on this node, "
-        "but the node has {:.1f} GiB available: use more nodes, or a smaller population",
-        population, per_rank / kGiB, node / kGiB, ranks_on_node, static_cast<double>(available) / kGiB));
+        "enterprises.population = {} and {} investors need about {:.1f} GiB per rank, {:.1f} GiB for the {} rank(s) on "
+        "this node, but the node has {:.1f} GiB available: use more nodes, or a smaller population",
+        enterprises, investors, per_rank / kGiB, node / kGiB, ranks_on_node, static_cast<double>(available) / kGiB));
 }
 
 namespace {
