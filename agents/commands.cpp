@@ -142,6 +142,8 @@ int run_command(Comm& comm, const RunOptions& options) {
     agreed(comm, [&] {
       if (options.checkpoint_every.value_or(0) > 0)
         throw InputError("--checkpoint-every: only for single runs (ensembles and sweeps restart by --runs)");
+      if (!options.panel.empty())
+        throw InputError("--panel: per-agent panels are written for single runs only, not for ensembles and sweeps");
     });
     return ensemble_command(comm, options);
   }
@@ -164,6 +166,14 @@ int run_command(Comm& comm, const RunOptions& options) {
     folder.emplace(out, options.overwrite, root);
     if (checkpoint && root) checkpoint->restore_outputs(folder->file(""));
   });
+  if (checkpoint && root) {
+    const auto& h = checkpoint->header();
+    if (h.program_version() != kVersion || h.git_commit() != kGitCommit)
+      fmt::print(stderr,
+                 "megacycle: warning: {} was written by megacycle {} ({}), this is {} ({}); the fixed traits are drawn "
+                 "again, so a changed model may continue differently\n",
+                 checkpoint->folder().string(), h.program_version(), h.git_commit(), kVersion, kGitCommit);
+  }
   if (!simulate_options.checkpoint.root.empty()) install_stop_signals();
   simulate_options.progress = !options.quiet;
   simulate_options.replicate = checkpoint ? checkpoint->header().replicate() : 0;

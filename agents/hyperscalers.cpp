@@ -214,7 +214,8 @@ void Hyperscalers::plan(int t, const EnvironmentNow& env, ChipVendors& vendors) 
     const int life = rules_.chip_life_quarters();
     const double annuity = rate > 0 ? (1.0 - std::pow(1.0 + rate, -life)) / rate : life;
     const double all_in = merchant_price + other_it + kw_new / 1000.0 * rules_.datacentre_usd_m_per_mw() * 1e6;
-    h.investment_q = margin * kHoursPerQuarter * annuity / all_in;
+    // A capex subsidy pays back the share capex_subsidy_rate of what the unit costs.
+    h.investment_q = margin * kHoursPerQuarter * annuity / (all_in * (1.0 - env.capex_subsidy_rate));
     const double gate = std::clamp((h.investment_q - rules_.investment_q_hurdle()) /
                                        std::max(1e-9, rules_.investment_q_full() - rules_.investment_q_hurdle()),
                                    0.0, 1.0);

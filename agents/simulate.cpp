@@ -108,7 +108,13 @@ double simulate(Comm& comm, const LoadedScenario& loaded, Manifest manifest, con
   // A resumed run: the state after the checkpoint's quarters, and the time the earlier segments took.
   const io::CheckpointReader* resume = options.checkpoint.resume;
   const int first = resume ? resume->header().quarters_done() : 0;
-  if (resume) read_run_checkpoint(comm, economy, *resume);
+  if (resume) {
+    const auto read_start = Clock::now();
+    read_run_checkpoint(comm, economy, *resume);
+    if (root && options.progress)
+      fmt::print(stderr, "[megacycle] resumed from {} after quarter {}/{} ({:.2f} s to read)\n", resume->folder().string(),
+                 first, economy.quarters(), std::chrono::duration<double>(Clock::now() - read_start).count());
+  }
   const double wall_before = manifest.wall_seconds();
   const auto phase_seconds_before = manifest.phase_seconds();
   // The manifest after this segment's `seconds`: wall and phase seconds add up every segment.

@@ -190,6 +190,12 @@ def load_folder(path):
             if col in design.columns:
                 design[col] = design[col].astype(int)
         params = [c for c in design.columns if c not in DESIGN_META_COLUMNS]
+        declared = [str(f) for f in (manifest.get("sweep_fields") or [])]
+        if declared:  # the ensemble manifest's swept field paths, in the sweep block's order
+            absent = [f for f in declared if f not in design.columns]
+            if absent:
+                raise ValueError(f"{path / 'design.csv'}: no column for the swept field(s) {', '.join(absent)}")
+            params = declared + [c for c in params if c not in declared]
         kind = str(manifest.get("kind", "") or ("sweep" if params or design["point"].nunique() > 1 else "ensemble"))
         return Folder(path, kind, manifest, design, params)
     if is_run_folder(path):
@@ -470,9 +476,11 @@ def mann_whitney_u(x, y):
 
 
 def sweep_ranges(manifest):
-    """{field path: (min, max)} from the `sweep { field { path min max } }` block of the scenario text in an
-    ensemble manifest (scenario_file_text, else scenario_effective_text); {} when there is none."""
-    for key in ("scenario_file_text", "scenario_effective_text", "scenario_text"):
+    """{field path: (min, max)} from the `sweep { field { path min max } }` block of the scenario text in a
+    manifest: the ensemble manifest's scenario_effective_text (the merged scenario with its sweep block, also
+    when the block comes from a `base` file), else scenario_file_text (which a run manifest inside a sweep
+    folder has too); {} when there is none."""
+    for key in ("scenario_effective_text", "scenario_file_text", "scenario_text"):
         text = manifest.get(key) or ""
         if not isinstance(text, str) or "sweep" not in text:
             continue
@@ -636,7 +644,10 @@ def sobol_indices(points, params, outcome, bootstrap=0, confidence=0.95, seed=0)
 
     def indices(idx):
         fa, fb = ya[idx], yb[idx]
-        var = np.var(np.concatenate([fa, fb], axis=-1), axis=-1)
+        both = np.concatenate([fa, fb], axis=-1)
+        # An outcome that takes one value over A and B has no variance to share out: NaN, not the quotient of
+        # rounding residues (the mean of equal numbers need not equal them in floating point).
+        var = np.where(np.ptp(both, axis=-1) > 0, np.var(both, axis=-1), np.nan) if both.shape[-1] else np.nan
         out = {}
         for p in params:
             fab = yab[p][idx]
@@ -647,7 +658,7 @@ def sobol_indices(points, params, outcome, bootstrap=0, confidence=0.95, seed=0)
     full, var = indices(np.arange(n))
     rows = [{"parameter": p, "S1": float(full[p][0]), "ST": float(full[p][1]), "S1_ci_low": math.nan,
              "S1_ci_high": math.nan, "ST_ci_low": math.nan, "ST_ci_high": math.nan, "N": int(n),
-             "variance": float(var)} for p in params]
+             "variance": 0.0 if n and not np.isfinite(var) else float(var)} for p in params]
     if bootstrap > 0 and n > 1:
         rng = np.random.default_rng(seed)
         idx = rng.integers(0, n, size=(bootstrap, n))
@@ -675,7 +686,11 @@ def regression_indices(points, params, outcome):
     y = d[outcome].to_numpy(dtype=float)
     n = y.size
     sx, sy = x.std(axis=0, ddof=1) if n > 1 else np.zeros(len(params)), y.std(ddof=1) if n > 1 else 0.0
-    varying = sx > 0
+    # Constant columns by comparison, not by their standard deviation: the mean of equal numbers need not
+    # equal them in floating point, which leaves a standard deviation of rounding residue (~1e-17).
+    varying = (np.ptp(x, axis=0) > 0) if n else np.zeros(len(params), dtype=bool)
+    if n == 0 or np.ptp(y) == 0:
+        sy = 0.0
     src = np.full(len(params), math.nan)
     r2 = math.nan
     if n > varying.sum() + 1 and sy > 0:

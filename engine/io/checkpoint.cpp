@@ -400,12 +400,14 @@ void finish_checkpoint(const fs::path& root, const fs::path& writing, const fs::
   if (ec) throw Error(fmt::format("cannot replace {}: {}", (root / kLatestFile).string(), ec.message()));
   fsync_folder(root);
   // Older checkpoints and leftovers of interrupted writes go only now that the new one is in place.
+  std::vector<fs::path> stale;
   for (const auto& entry : fs::directory_iterator(root)) {
     const std::string name = entry.path().filename().string();
-    const bool stale = (is_checkpoint_name(name) && name != final_dir.filename().string()) ||
-                       name.rfind(kWritingPrefix, 0) == 0;
-    if (stale && entry.is_directory()) fs::remove_all(entry.path(), ec);
+    if (entry.is_directory() && ((is_checkpoint_name(name) && name != final_dir.filename().string()) ||
+                                 name.rfind(kWritingPrefix, 0) == 0))
+      stale.push_back(entry.path());
   }
+  for (const auto& path : stale) fs::remove_all(path, ec);
 }
 
 }  // namespace

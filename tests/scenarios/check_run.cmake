@@ -2,9 +2,12 @@
 #   - exit status 0, OUT/quarterly.csv and OUT/manifest.json exist, OUT.incomplete does not,
 #   - manifest.json is valid JSON with "complete": true, scenario_sha256 = 64 lowercase hex digits equal
 #     to the SHA-256 of scenario_effective_text, and "quarters" = QUARTERS,
-#   - quarterly.csv has a header line plus one line per quarter.
+#   - quarterly.csv has a header line plus one line per quarter,
+#   - every file the manifest's "outputs" lists exists in OUT.
 #
-# Usage: cmake -DPROGRAM=<megacycle> -DSCENARIO=<file> -DOUT=<folder> -DQUARTERS=<n> -P check_run.cmake
+# Usage: cmake -DPROGRAM=<megacycle> -DSCENARIO=<file> -DOUT=<folder> -DQUARTERS=<n>
+#              [-DSETS=<path=value>|<path=value>...] [-DLAUNCHER=<mpiexec>|-n|2|...] -P check_run.cmake
+# Lists are '|'-separated (';' does not survive add_test).
 cmake_minimum_required(VERSION 3.25)
 
 foreach(var PROGRAM SCENARIO OUT QUARTERS)
@@ -13,8 +16,20 @@ foreach(var PROGRAM SCENARIO OUT QUARTERS)
   endif()
 endforeach()
 
+set(args run "${SCENARIO}" --out "${OUT}" --quiet)
+if(DEFINED SETS)
+  string(REPLACE "|" ";" sets "${SETS}")
+  foreach(s IN LISTS sets)
+    list(APPEND args --set "${s}")
+  endforeach()
+endif()
+set(launcher "")
+if(DEFINED LAUNCHER)
+  string(REPLACE "|" ";" launcher "${LAUNCHER}")
+endif()
+
 file(REMOVE_RECURSE "${OUT}" "${OUT}.incomplete")
-execute_process(COMMAND "${PROGRAM}" run "${SCENARIO}" --out "${OUT}" --quiet
+execute_process(COMMAND ${launcher} "${PROGRAM}" ${args}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 60)
 if(NOT rc STREQUAL "0")
   message(FATAL_ERROR "run failed (exit ${rc}):\nstdout:\n${out}\nstderr:\n${err}")
@@ -64,6 +79,17 @@ endif()
 string(JSON quarters ERROR_VARIABLE json_err GET "${manifest}" quarters)
 if(json_err OR NOT quarters EQUAL QUARTERS)
   message(FATAL_ERROR "manifest.json: quarters is '${quarters}', expected ${QUARTERS} ${json_err}")
+endif()
+
+string(JSON n_outputs ERROR_VARIABLE json_err LENGTH "${manifest}" outputs)
+if(NOT json_err AND n_outputs GREATER 0)
+  math(EXPR last "${n_outputs} - 1")
+  foreach(i RANGE ${last})
+    string(JSON output GET "${manifest}" outputs ${i})
+    if(NOT EXISTS "${OUT}/${output}")
+      message(FATAL_ERROR "manifest.json lists ${output}, but ${OUT}/${output} is missing")
+    endif()
+  endforeach()
 endif()
 
 file(STRINGS "${OUT}/quarterly.csv" lines)

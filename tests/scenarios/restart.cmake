@@ -5,7 +5,8 @@
 #      EVERY]: "signal:rank=R:quarter=Q" raises SIGTERM on rank R, so the run stops at a checkpoint after
 #      quarter Q (exit status 3, one line saying how to resume); "kill:rank=R:quarter=Q" crashes it, so only
 #      the last periodic checkpoint is left. Either way OUTROOT/run.checkpoint/latest must name
-#      quarter-<QUARTER> and OUTROOT/run must not exist;
+#      quarter-<QUARTER> and OUTROOT/run must not exist; a fresh run into OUTROOT/run is then refused
+#      (exit status 2: resume it, or --overwrite);
 #   3. with CORRUPT (truncate: the last part file loses its last 100 bytes; flip: a byte of global.bin is
 #      changed), the resume must fail: exit status 2, EXPECT on stderr ('|'-separated: each of them), no OUTROOT/run or run.incomplete,
 #      the checkpoint left as it was. Stops there;
@@ -93,6 +94,15 @@ endif()
 file(GLOB checkpoints RELATIVE "${checkpoint}" "${checkpoint}/*")
 if(NOT checkpoints STREQUAL "latest;${expected_folder}")
   message(FATAL_ERROR "${checkpoint} holds [${checkpoints}]: only the newest checkpoint and `latest` should be kept")
+endif()
+
+# 2b. A fresh run into the same folder is refused while the checkpoint is there (exit 2), untouched.
+execute_process(COMMAND "${PROGRAM}" run "${SCENARIO}" --out "${run}" --quiet ${args} RESULT_VARIABLE rc
+                ERROR_VARIABLE err TIMEOUT 60)
+string(FIND "${err}" "a checkpoint of an earlier run is there: continue it with --resume ${checkpoint}" found)
+if(NOT rc EQUAL 2 OR found EQUAL -1 OR NOT EXISTS "${checkpoint}/${expected_folder}/checkpoint.json")
+  message(FATAL_ERROR "a fresh run into ${run} with ${checkpoint} there: exit ${rc} (expected 2 and the message), "
+                      "checkpoint kept: ${found}\n${err}")
 endif()
 
 # 3. A damaged checkpoint is refused.

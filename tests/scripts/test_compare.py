@@ -5,21 +5,26 @@ Part 1, no program needed: the exact Wilcoxon signed-rank and Mann-Whitney U p-v
 enumeration (with ties and zero differences) and against scipy's exact tests (without ties); the
 drawdown and revenue-gap outcomes on small hand-made series.
 
-Part 2, with the program: builds fake ensemble folders (the layout of docs/studies.md: manifest.json,
-design.csv, runs/NNNN) from quick runs of tests/scenarios/small_industry.textproto, one seed per
-replicate, and runs scripts/compare on
+Part 2, with the program: real ensembles of tests/scenarios/small_industry.textproto (5000 enterprises,
+`megacycle run --replicates 6`, on 2 ranks with --mpiexec; replicate r uses the same random streams in
+every ensemble of the same seed: common random numbers), and scripts/compare on
 
-  ref        seeds 1-6
+  ref        --replicates 6
   ref again  the same folder a second time      -> paired, difference 0 and p = 1 for every outcome
-  richer     seeds 1-6, CloudA's legacy revenue doubled (more cash) -> paired, cumulative FCF higher, p < 0.05
-  richer_u   seeds 11-16, the same change      -> unpaired (other seeds), Mann-Whitney, p < 0.05
-  single     one run folder (ref's run 0)       -> an ensemble of one
+  richer     --replicates 6 with CloudA's legacy revenue doubled (more cash)
+                                                -> paired by replicate, cumulative FCF higher, p < 0.05
+  richer_u   the same change with --seed 12    -> unpaired (another master seed), Mann-Whitney, p < 0.05
+  single     ref's runs/0000 as a run folder    -> an ensemble of one
+  sweep      a GRID sweep of the legacy revenue over 400 (the file's value) and 800, 6 replicates
+                                                -> point 0 equals ref and point 1 equals richer, run for run
 
-and checks comparison.csv's rows, comparison.tex (booktabs, escaped) and provenance.json.
+and checks comparison.csv's rows, comparison.tex (booktabs, escaped), provenance.json against the real
+folders (one scenario_sha256 and one seed per ensemble, replicates 0-5, the run manifests' overrides) and
+megacycle_results.py's per-run table (design columns as design.csv has them).
 
-Usage: test_compare.py [--megacycle build/megacycle] [--out DIR] [--jobs 2]
-Exit status 0 when every check passes, 1 otherwise. Without --megacycle (and no build/megacycle) part 2
-is skipped with exit status 77 after part 1 passes.
+Usage: test_compare.py [--megacycle build/megacycle] [--mpiexec mpiexec] [--out DIR]
+Exit status 0 when every check passes, 1 otherwise (also when there is no program: --megacycle, else
+build/megacycle).
 """
 
 import argparse
@@ -43,7 +48,9 @@ import scipy.stats  # noqa: E402
 import megacycle_results as mr  # noqa: E402
 
 SCENARIO = ROOT / "tests/scenarios/small_industry.textproto"
+SMALL = ["enterprises.population=5000"]  # 12 quarters: the run ends in 2027Q4
 RICHER = ["hyperscaler[0].legacy_revenue_usd_b_per_year=800"]
+REPLICATES = 6
 MPI_ENV = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
            "OMPI_MCA_rmaps_base_oversubscribe": "1"}
 
@@ -129,43 +136,22 @@ def test_outcomes():
 
 
 # ----------------------------------------------------------------------------------------------------
-# Part 2: fake ensembles from the program
+# Part 2: real ensembles from the program
 
 
-def run_many(commands, jobs):
-    env = dict(os.environ, **MPI_ENV)
-    pending, running = list(commands), []
-    while pending or running:
-        while pending and len(running) < max(1, jobs):
-            cmd = pending.pop(0)
-            running.append((subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                             env=env), cmd))
-        proc, cmd = running.pop(0)
-        out, err = proc.communicate(timeout=300)
-        if proc.returncode != 0:
-            raise RuntimeError(f"run failed ({proc.returncode}): {' '.join(cmd)}\n{out}\n{err}")
-
-
-def make_fake_ensemble(program, scenario, folder, seeds, sets=(), jobs=2):
-    """A folder in the ensemble layout (manifest.json, design.csv, runs/NNNN) from one `megacycle run` per
-    seed: replicate r is run with seeds[r]. Real replicates share the master seed and differ by replicate
-    id; a fake with the same seed list in two folders has common random numbers all the same."""
+def megacycle_ensemble(program, mpiexec, folder, sets=(), extra=(), scenario=SCENARIO):
+    """`megacycle run SCENARIO --out FOLDER --replicates 6` with SMALL and `sets` as --set overrides (on 2
+    ranks, groups of one, when `mpiexec` is given)."""
     folder = Path(folder)
-    shutil.rmtree(folder, ignore_errors=True)
-    (folder / "runs").mkdir(parents=True)
-    commands = []
-    for r, seed in enumerate(seeds):
-        cmd = [str(program), "run", str(scenario), "--out", str(folder / "runs" / f"{r:04d}"), "--quiet",
-               "--seed", str(seed)]
-        for s in sets:
-            cmd += ["--set", s]
-        commands.append(cmd)
-    run_many(commands, jobs)
-    pd.DataFrame({"run": range(len(seeds)), "point": 0, "replicate": range(len(seeds)), "seed": list(seeds)}) \
-        .to_csv(folder / "design.csv", index=False)
-    manifest = {"kind": "ensemble", "fake": True, "scenario_file": str(scenario), "overrides": list(sets),
-                "replicates": len(seeds), "runs": len(seeds), "complete": True}
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    cmd = [str(program), "run", str(scenario), "--out", str(folder), "--overwrite", "--quiet",
+           "--replicates", str(REPLICATES)] + list(extra)
+    for s in SMALL + list(sets):
+        cmd += ["--set", s]
+    if mpiexec:
+        cmd = [mpiexec, "-n", "2"] + cmd
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, **MPI_ENV), timeout=300)
+    if proc.returncode != 0:
+        raise RuntimeError(f"megacycle failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}")
     return folder
 
 
@@ -174,13 +160,24 @@ def run_compare(args):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
 
 
-def test_compare(program, out, jobs):
+def test_compare(program, mpiexec, out):
     out = Path(out)
-    seeds = list(range(1, 7))
-    ref = make_fake_ensemble(program, SCENARIO, out / "ref", seeds, jobs=jobs)
-    richer = make_fake_ensemble(program, SCENARIO, out / "richer", seeds, RICHER, jobs=jobs)
-    richer_u = make_fake_ensemble(program, SCENARIO, out / "richer_u", [s + 10 for s in seeds], RICHER, jobs=jobs)
+    ref = megacycle_ensemble(program, mpiexec, out / "ref")
+    richer = megacycle_ensemble(program, mpiexec, out / "richer", RICHER)
+    richer_u = megacycle_ensemble(program, mpiexec, out / "richer_u", RICHER, extra=["--seed", "12"])
     single = ref / "runs" / "0000"
+    sweep_file = out / "sweep.textproto"
+    sweep_file.write_text(SCENARIO.read_text() + "\nsweep {\n  design: GRID\n  field { path: "
+                          '"hyperscaler[0].legacy_revenue_usd_b_per_year" value: 400 value: 800 }\n}\n')
+    sweep = megacycle_ensemble(program, mpiexec, out / "sweep", scenario=sweep_file)
+
+    runs = mr.folder_outcomes(sweep)
+    design = pd.read_csv(sweep / "design.csv", dtype=str)
+    check(list(runs.columns[:5]) == ["run", "point", "replicate", "seed", RICHER[0].split("=")[0]]
+          and runs["seed"].tolist() == design["seed"].tolist()
+          and runs.iloc[:, 4].astype(float).tolist() == design.iloc[:, 4].astype(float).tolist()
+          and runs["point"].tolist() == [0] * REPLICATES + [1] * REPLICATES and not runs["missing"].any(),
+          "megacycle_results: one row per run of the sweep with design.csv's columns")
 
     r = run_compare(["--help"])
     check(r.returncode == 0 and "Wilcoxon" in r.stdout, "compare --help")
@@ -189,15 +186,15 @@ def test_compare(program, out, jobs):
 
     result = out / "comparison"
     shutil.rmtree(result, ignore_errors=True)
-    r = run_compare([ref, ref, richer, richer_u, single, "--out", result,
-                     "--labels", "ref,ref_again,richer,richer_u,single"])
+    r = run_compare([ref, ref, richer, richer_u, single, sweep, "--out", result,
+                     "--labels", "ref,ref_again,richer,richer_u,single,sweep"])
     print(r.stdout[-3000:], r.stderr[-3000:])
     check(r.returncode == 0, "compare runs")
     if r.returncode != 0:
         return
-    table = pd.read_csv(result / "comparison.csv")
+    table = mr.read_csv(result / "comparison.csv")
     outcomes = mr.DEFAULT_OUTCOMES
-    scenarios = ["ref", "ref_again", "richer", "richer_u", "single"]
+    scenarios = ["ref", "ref_again", "richer", "richer_u", "single", "sweep[p0]", "sweep[p1]"]
     check(len(table) == len(scenarios) * len(outcomes), f"{len(scenarios)} x {len(outcomes)} rows")
     check(list(table["scenario"].drop_duplicates()) == scenarios, "scenarios in input order")
     check(all(list(table[table["scenario"] == s]["outcome"]) == outcomes for s in scenarios), "outcomes in order")
@@ -208,6 +205,7 @@ def test_compare(program, out, jobs):
         return table[table["scenario"] == s].set_index("outcome")
 
     refr = rows("ref")
+    check(refr["median"].notna().all(), "reference: every outcome defined (industry and equity market)")
     check((refr["comparison"] == "reference").all() and refr["p_value"].isna().all(), "reference has no test")
     check((refr.loc[["peak_capex_usd_b", "cumulative_fcf_usd_b", "final_adoption_share"], "n"] == 6).all(),
           "reference: 6 replicates")
@@ -241,9 +239,18 @@ def test_compare(program, out, jobs):
 
     one = rows("single")
     check((one.loc[one["n"] > 0, "n"] == 1).all(), "single run: an ensemble of one")
-    check(one["comparison"].eq("unpaired").all(), "single run vs 6 replicates: unpaired")
-    check(abs(one.loc["peak_capex_usd_b", "median"] - ref_runs["peak_capex_usd_b"].iloc[0]) < 1e-12,
+    check(one["comparison"].eq("unpaired").all(), "single run vs 6 replicates: unpaired (one shared replicate)")
+    check(one.loc["peak_capex_usd_b", "median"] == ref_runs["peak_capex_usd_b"].iloc[0],
           "single run's value = ref's run 0")
+
+    # The sweep's points: replicate r of each point uses the same streams as replicate r of ref and richer.
+    p0, p1 = rows("sweep[p0]"), rows("sweep[p1]")
+    d0 = p0[p0["n"] > 0]
+    check(d0["comparison"].eq("paired").all() and (d0["diff"] == 0).all() and (d0["median"] == refr.loc[d0.index, "median"]).all(),
+          "sweep point 0 (legacy revenue 400, the file's value) = ref: paired, difference 0")
+    check(p1["comparison"].eq("paired").all() and (p1["median"] == rich["median"]).all()
+          and (p1["diff"] == rich["diff"]).all(), "sweep point 1 (legacy revenue 800) = richer, run for run")
+    check(set(table.loc[table["scenario"].str.startswith("sweep"), "point"]) == {0, 1}, "sweep rows carry their point")
 
     gap = table[table["outcome"] == "revenue_gap_usd_b_per_year"]
     check(gap["note"].str.contains("gap year 2027").all(), "revenue gap notes the fallback year (run ends 2027)")
@@ -259,20 +266,31 @@ def test_compare(program, out, jobs):
     check("ref\\_again" in tex and str(ref).replace("_", r"\_") in tex, "tex: caption names folders, escaped")
 
     prov = json.loads((result / "provenance.json").read_text())
-    check(prov["command_line"][-2:] == ["--labels", "ref,ref_again,richer,richer_u,single"], "provenance: command line")
-    check([i["label"] for i in prov["inputs"]] == scenarios, "provenance: one entry per input folder")
+    check(prov["command_line"][-2:] == ["--labels", "ref,ref_again,richer,richer_u,single,sweep"],
+          "provenance: command line")
+    check([i["label"] for i in prov["inputs"]] == ["ref", "ref_again", "richer", "richer_u", "single", "sweep"],
+          "provenance: one entry per input folder")
+    check(prov["inputs"][0]["kind"] == "ensemble" and prov["inputs"][0]["manifest"].get("replicates") == REPLICATES
+          and prov["inputs"][5]["kind"] == "sweep" and prov["inputs"][5]["manifest"].get("sweep_design") == "grid",
+          "provenance: the ensemble manifests' kind, replicates and sweep_design")
     point = prov["inputs"][0]["points"][0]
     check(point["scenario_name"] == ["small_industry"], "provenance: scenario name")
-    check(len(point["scenario_sha256"]) == 6 and all(re.fullmatch(r"[0-9a-f]{64}", s) for s in point["scenario_sha256"]),
-          "provenance: scenario_sha256 per seed (the seed is part of the scenario text)")
-    check(point["seeds"] == [str(s) for s in seeds] and point["replicates"] == list(range(6)), "provenance: seeds, replicates")
+    check(len(point["scenario_sha256"]) == 1 and re.fullmatch(r"[0-9a-f]{64}", point["scenario_sha256"][0]),
+          "provenance: one scenario_sha256 for the ensemble (replicates differ only by replicate id)")
+    check(point["seeds"] == ["11"] and point["replicates"] == list(range(REPLICATES)), "provenance: seed, replicates")
     check(point["program_version"] and point["git_commit"], "provenance: program version and commit")
-    check(len(point["runs"]) == 6 and point["runs"][0]["manifest"] == "runs/0000/manifest.json", "provenance: manifests")
-    check(prov["inputs"][2]["points"][0]["overrides"] == [RICHER], "provenance: overrides of richer")
+    check(len(point["runs"]) == REPLICATES and point["runs"][0]["manifest"] == "runs/0000/manifest.json",
+          "provenance: manifests")
+    check(prov["inputs"][2]["points"][0]["overrides"] == [SMALL + RICHER], "provenance: overrides of richer")
+    check(prov["inputs"][3]["points"][0]["seeds"] == ["12"], "provenance: seed of richer_u")
+    sp = prov["inputs"][5]["points"]
+    check(len(sp) == 2 and sp[1]["overrides"] == [SMALL + ["hyperscaler[0].legacy_revenue_usd_b_per_year=800"]]
+          and sp[1]["parameters"] == {"hyperscaler[0].legacy_revenue_usd_b_per_year": 800.0},
+          "provenance: the sweep's points, their overrides and parameters")
     check((result / "runs_outcomes.csv").is_file(), "runs_outcomes.csv written")
 
     r = run_compare([ref, richer, "--out", out / "comparison_sel", "--outcomes", "cumulative_fcf_usd_b,bubble_share"])
-    sel = pd.read_csv(out / "comparison_sel" / "comparison.csv") if r.returncode == 0 else pd.DataFrame()
+    sel = mr.read_csv(out / "comparison_sel" / "comparison.csv") if r.returncode == 0 else pd.DataFrame()
     check(r.returncode == 0 and len(sel) == 4, "--outcomes selects outcomes")
     r = run_compare([ref, "--out", out / "bad", "--outcomes", "nonsense"])
     check(r.returncode == 2 and "unknown outcome" in r.stderr, "unknown outcome refused")
@@ -280,24 +298,25 @@ def test_compare(program, out, jobs):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--megacycle", help="the megacycle program (default: build/megacycle if it exists)")
+    parser.add_argument("--megacycle", help="the megacycle program (default: build/megacycle)")
+    parser.add_argument("--mpiexec", help="run the ensembles on 2 ranks with this launcher")
     parser.add_argument("--out", default=None, help="work folder (default: a temporary folder)")
-    parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     test_statistics()
     test_outcomes()
-    program = args.megacycle or (str(ROOT / "build/megacycle") if (ROOT / "build/megacycle").is_file() else None)
-    if program is None:
-        print("no --megacycle and no build/megacycle: skipping the tests with runs")
-        return 1 if failures else 77
+    program = args.megacycle or str(ROOT / "build/megacycle")
+    if not Path(program).is_file():
+        print(f"FAIL  no program {program} (give --megacycle)")
+        return 1
     if args.out:
         out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        test_compare(program, out, args.jobs)
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)
+        test_compare(program, args.mpiexec, out)
     else:
         import tempfile
         with tempfile.TemporaryDirectory(prefix="test_compare_") as tmp:
-            test_compare(program, tmp, args.jobs)
+            test_compare(program, args.mpiexec, tmp)
     if failures:
         print(f"{len(failures)} check(s) failed:\n  " + "\n  ".join(failures))
         return 1

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Tests of scripts/sensitivity's estimators on analytic functions (ctest: scripts_sensitivity).
+"""Tests of scripts/sensitivity (ctest: scripts_sensitivity): its estimators on analytic functions, then the
+script end to end on tiny real sweeps.
 
-No model runs: each test writes a fake sweep folder (manifest.json with "kind": "sweep" and
+Part 1, no model runs: each test writes a sweep folder (manifest.json with "kind": "sweep" and
 "sweep_design", design.csv in the program's layout, no runs/) and the function's values into an
 outcomes CSV, and runs scripts/sensitivity with --outcomes-csv; the estimators are also called directly.
 
@@ -19,11 +20,27 @@ outcomes CSV, and runs scripts/sensitivity with --outcomes-csv; the estimators a
   Regression (latin_hypercube): a noise-free linear f: R^2 = 1, SRC_i = c_i sd(x_i) / sd(f).
   A design whose Morris step changes two parameters is refused (exit 2).
 
-Usage: test_sensitivity.py   (exit status 0 when every check passes, 1 otherwise)
+Part 2, real sweeps: tests/scenarios/small_industry.textproto's text plus a `sweep` block, written into
+the work folder, run by the program with 5000 enterprises, 8 quarters and --replicates 2 (on 2 ranks with
+--mpiexec), over hyperscaler_rules.rivalry [0.2, 1.5] and finance.equity_issuance_sentiment [0.8, 1.6]:
+  MORRIS           3 trajectories (3 x (2 + 1) = 9 points, 18 runs)
+  SOBOL            4 base samples (4 x (2 + 2) = 16 points, 32 runs)
+  LATIN_HYPERCUBE  6 points (12 runs)
+scripts/sensitivity on each (method from the manifest's sweep_design) must write sensitivity.csv with one
+row per (outcome, parameter) and finite values (Sobol: where the outcome's variance is not 0; a constant
+outcome has no indices), sensitivity.tex, points_outcomes.csv (one row per design point, the parameters
+exactly as in design.csv), runs_outcomes.csv (one row per run) and provenance.json; the Morris ranges come
+from the sweep block; the swept rivalry must move peak capex (mu* > 0).
+
+Usage: test_sensitivity.py [--megacycle build/megacycle] [--mpiexec mpiexec] [--out DIR]
+Exit status 0 when every check passes, 1 otherwise (also when there is no program).
 """
 
+import argparse
 import json
 import math
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,6 +57,11 @@ import megacycle_results as mr  # noqa: E402
 
 failures = []
 TOL_SOBOL = 0.02
+SCENARIO = ROOT / "tests/scenarios/small_industry.textproto"
+SMALL = ["enterprises.population=5000", "quarters=8"]
+MPI_ENV = {"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
+           "OMPI_MCA_rmaps_base_oversubscribe": "1"}
+FIELDS = {"hyperscaler_rules.rivalry": (0.2, 1.5), "finance.equity_issuance_sentiment": (0.8, 1.6)}
 
 
 def check(condition, message):
@@ -281,13 +303,120 @@ def test_regression(tmp):
     check(t.loc["g", "spearman_rho"] > 0.8 and t.loc["g", "spearman_p"] < 1e-6, "Spearman rho of the main parameter")
 
 
+# ----------------------------------------------------------------------------------------------------
+# Part 2: real sweeps from the program
+
+
+def real_sweep(program, mpiexec, work, design, extra_lines):
+    """Runs small_industry's text + a sweep block (`design`, FIELDS, `extra_lines`) with --replicates 2."""
+    name = design.lower()
+    scenario = work / f"{name}.textproto"
+    block = "".join(f'  field {{ path: "{p}" min: {lo} max: {hi} }}\n' for p, (lo, hi) in FIELDS.items())
+    scenario.write_text(SCENARIO.read_text() + f"\nsweep {{\n  design: {design}\n{block}{extra_lines}}}\n")
+    cmd = [str(program), "run", str(scenario), "--out", str(work / name), "--overwrite", "--quiet", "--replicates", "2"]
+    for s in SMALL:
+        cmd += ["--set", s]
+    if mpiexec:
+        cmd = [mpiexec, "-n", "2"] + cmd
+    r = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, **MPI_ENV), timeout=300)
+    check(r.returncode == 0, f"megacycle runs the {design} sweep")
+    if r.returncode != 0:
+        print(r.stdout[-2000:], r.stderr[-2000:])
+        return None
+    return work / name
+
+
+def check_real_sweep(folder, out, method, points, runs, value_columns):
+    """scripts/sensitivity on a real sweep folder: exit 0, every output, one row per (outcome, parameter),
+    finite values. Returns sensitivity.csv as a DataFrame (or None)."""
+    r = subprocess.run([sys.executable, str(ROOT / "scripts/sensitivity"), str(folder), "--out", str(out),
+                        "--bootstrap", "200"], capture_output=True, text=True, timeout=300)
+    check(r.returncode == 0, f"{method}: sensitivity runs on the real sweep")
+    if r.returncode != 0:
+        print(r.stdout[-3000:], r.stderr[-3000:])
+        return None
+    for f in ("sensitivity.csv", "sensitivity.tex", "points_outcomes.csv", "runs_outcomes.csv", "provenance.json"):
+        check((out / f).is_file() and (out / f).stat().st_size > 0, f"{method}: {f} written")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    params = list(FIELDS)
+    check(manifest["sweep_fields"] == params and manifest["design_points"] == points and manifest["runs"] == runs,
+          f"{method}: manifest sweep_fields, {points} design points, {runs} runs")
+    t = mr.read_csv(out / "sensitivity.csv")
+    outcomes = mr.DEFAULT_OUTCOMES
+    pairs = list(zip(t["outcome"], t["parameter"]))
+    check(len(t) == len(outcomes) * len(params) and sorted(pairs) == sorted((o, p) for o in outcomes for p in params),
+          f"{method}: one row per (outcome, parameter): {len(outcomes)} x {len(params)}")
+    check((t["method"] == method).all(), f"{method}: method from the manifest's sweep_design")
+    if method == "sobol":
+        varies = t["variance"] > 0
+        check(np.isfinite(t["variance"]).all() and varies.any(), f"{method}: variance finite, some outcome varies")
+        check(np.isfinite(t.loc[varies, value_columns].to_numpy(dtype=float)).all(),
+              f"{method}: {', '.join(value_columns)} finite wherever the outcome varies")
+        check(t.loc[~varies, value_columns].isna().all().all(), f"{method}: a constant outcome has no indices (NaN)")
+        check((t["N"] == points // (len(params) + 2)).all(), f"{method}: N base samples")
+    elif method == "regression":
+        y = mr.read_csv(out / "points_outcomes.csv")
+        varies = t["outcome"].map(lambda o: y[o].nunique() > 1)  # not std() > 0: rounding residue
+        check(varies.any() and np.isfinite(t.loc[varies, value_columns].to_numpy(dtype=float)).all(),
+              f"{method}: {', '.join(value_columns)} finite wherever the point means vary")
+        check(t.loc[~varies, value_columns].isna().all().all(),
+              f"{method}: an outcome with equal point means has no SRC, R^2 or rho (NaN)")
+    else:
+        check(np.isfinite(t[value_columns].to_numpy(dtype=float)).all(), f"{method}: {', '.join(value_columns)} finite")
+    pts = mr.read_csv(out / "points_outcomes.csv")
+    design = mr.read_csv(folder / "design.csv").drop_duplicates("point")
+    check(len(pts) == points and all(pts[p].tolist() == design[p].tolist() for p in params)
+          and (pts["replicates"] == 2).all(),
+          f"{method}: points_outcomes.csv has the {points} points, parameters exactly as design.csv, 2 replicates each")
+    check(len(mr.read_csv(out / "runs_outcomes.csv")) == runs, f"{method}: runs_outcomes.csv has the {runs} runs")
+    prov = json.loads((out / "provenance.json").read_text())
+    check(prov["method"] == method and prov["parameters"] == params and prov["design_points"] == points
+          and prov["replicates_per_point"] == [2], f"{method}: provenance method, parameters, points, replicates")
+    return t
+
+
+def test_real_sweeps(program, mpiexec, work):
+    work.mkdir(parents=True, exist_ok=True)
+    k = len(FIELDS)
+    folder = real_sweep(program, mpiexec, work, "MORRIS", "  points: 3\n")
+    if folder:
+        t = check_real_sweep(folder, work / "morris_sensitivity", "morris", 3 * (k + 1), 2 * 3 * (k + 1),
+                             ["mu", "mu_star", "sigma", "mu_star_ci_low", "mu_star_ci_high"])
+        if t is not None:
+            check((t["r"] == 3).all() and (t["range_from"] == "sweep block").all()
+                  and all(abs(t.loc[t["parameter"] == p, "range"] - (hi - lo)).max() < 1e-12
+                          for p, (lo, hi) in FIELDS.items()),
+                  "morris: 3 effects per parameter, ranges from the sweep block")
+            capex = t[(t["outcome"] == "peak_capex_usd_b") & (t["parameter"] == "hyperscaler_rules.rivalry")]
+            check(len(capex) == 1 and capex["mu_star"].iloc[0] > 0, "morris: rivalry moves peak capex (mu* > 0)")
+    folder = real_sweep(program, mpiexec, work, "SOBOL", "  points: 4\n")
+    if folder:
+        check_real_sweep(folder, work / "sobol_sensitivity", "sobol", 4 * (k + 2), 2 * 4 * (k + 2),
+                         ["S1", "ST", "S1_ci_low", "S1_ci_high", "ST_ci_low", "ST_ci_high"])
+    folder = real_sweep(program, mpiexec, work, "LATIN_HYPERCUBE", "  points: 6\n")
+    if folder:
+        check_real_sweep(folder, work / "lhs_sensitivity", "regression", 6, 12, ["src", "r2", "spearman_rho"])
+
+
 def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--megacycle", help="the megacycle program (default: build/megacycle)")
+    parser.add_argument("--mpiexec", help="run the sweeps on 2 ranks with this launcher")
+    parser.add_argument("--out", help="work folder for the real sweeps (default: a temporary folder)")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="test_sensitivity_") as tmp:
         tmp = Path(tmp)
         test_sobol_ishigami(tmp)
         test_sobol_linear()
         test_morris(tmp)
         test_regression(tmp)
+        program = Path(args.megacycle or ROOT / "build/megacycle")
+        if not program.is_file():
+            check(False, f"program {program} exists (give --megacycle)")
+        else:
+            work = Path(args.out) if args.out else tmp / "real"
+            shutil.rmtree(work, ignore_errors=True)
+            test_real_sweeps(program, args.mpiexec, work)
     r = subprocess.run([sys.executable, str(ROOT / "scripts/sensitivity"), "--help"], capture_output=True, text=True)
     check(r.returncode == 0 and "Saltelli" in r.stdout, "sensitivity --help")
     if failures:

@@ -80,15 +80,41 @@ _slurm_wait_pidfile() {  # _slurm_wait_pidfile FILE SECONDS: the daemon wrote FI
   return 1
 }
 
+_slurm_clear_stale() {
+  # Daemons of an earlier test that was killed (a ctest timeout sends SIGKILL, and no EXIT trap runs):
+  # a folder whose test (run/owner.pid) is gone but whose daemons still run. They are stopped by their
+  # pid files, when the process is still the one started with that folder's files, and the folder is
+  # removed. Folders of tests still running, and kept folders (no daemons left), are not touched.
+  local dir f pid stopped
+  for dir in "${TMPDIR:-/tmp}"/megacycle-slurm.*; do
+    [ -s "$dir/run/owner.pid" ] || continue
+    kill -0 "$(cat "$dir/run/owner.pid")" 2>/dev/null && continue
+    stopped=0
+    for f in "$dir"/run/slurmd.pid "$dir"/run/slurmctld.pid "$dir"/run/munged.pid; do
+      [ -s "$f" ] || continue
+      pid=$(cat "$f")
+      if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$dir"; then
+        slurm_log "stopping $(basename "$f" .pid) ($pid), left running by an earlier test in $dir"
+        _slurm_stop_pid "$f" "$(basename "$f" .pid)"
+        stopped=1
+      fi
+    done
+    [ "$stopped" = 1 ] && rm -rf "$dir"
+  done
+}
+
 slurm_local_start() {
   [ "${MEGACYCLE_SKIP_SLURM:-0}" = 1 ] && slurm_skip "MEGACYCLE_SKIP_SLURM=1"
   [ "$(id -u)" -eq 0 ] || slurm_skip "starting a private Slurm needs root (slurmd launches jobs as their users); run as root"
+  _slurm_clear_stale
 
   SLURM_LOCAL_DIR=$(mktemp -d "${TMPDIR:-/tmp}/megacycle-slurm.XXXXXX")
   # munged insists that every folder above its socket is searchable by all.
   chmod 755 "$SLURM_LOCAL_DIR"
   mkdir -p "$SLURM_LOCAL_DIR"/{log,run,state,spool,munge,jobs}
+  echo $$ >"$SLURM_LOCAL_DIR/run/owner.pid"
   trap slurm_local_stop EXIT
+  trap 'exit 143' TERM INT HUP  # so that the EXIT trap stops the daemons
   _slurm_install
 
   local d=$SLURM_LOCAL_DIR host cpus ctld_port slurmd_port

@@ -5,14 +5,14 @@
 #
 # Starts a private one-node Slurm (tests/slurm/slurm_local.sh), writes a sweep scenario (a 2-point grid
 # over hyperscaler_rules.rivalry on top of tests/scenarios/small_industry.textproto) and submits it with
-# scripts/slurm/submit-sweep --replicates 2 --runs-per-task 2 (4 runs: an array of 2 tasks running
-# scripts/slurm/sweep-array.sbatch, runs 0-1 and 2-3, one rank each) and the final
-# scripts/slurm/ensemble.sbatch job after them (--dependency=afterok). Checks: every array task and the
-# final job COMPLETED with exit 0; each task did its own slice; the final job found all 4 runs done;
-# the sweep folder: manifest complete, kind "sweep", 4 runs, design.csv with the swept column,
-# runs/0000-0003 with quarterly.csv, ensemble_quarterly.csv with both points. Then a failed array task
-# is simulated (a run folder removed) and the final job alone is shown to redo it. Exits 77 when Slurm
-# cannot be started here.
+# scripts/slurm/submit-sweep --replicates 2 --runs-per-task 2: 4 runs (2 design points, as `megacycle
+# validate` reports them, x 2 replicates), an array of 2 tasks running scripts/slurm/sweep-array.sbatch
+# (runs 0-1 and 2-3, one rank each) and the final scripts/slurm/ensemble.sbatch job after them
+# (--dependency=afterok). Checks: every array task and the final job COMPLETED with exit 0; each task did
+# its own slice; the final job found all 4 runs done; the sweep folder: manifest complete, kind "sweep",
+# 4 runs, design.csv with the swept column, runs/0000-0003 with quarterly.csv, ensemble_quarterly.csv
+# with both points. Then a failed array task is simulated (a run folder removed) and ensemble.sbatch
+# alone redoes it. Exits 77 when Slurm cannot be started here.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -51,9 +51,9 @@ cd "$work"  # the jobs start in the directory sbatch is called from
 } >sweep.textproto
 flags=(--set quarters=8)  # not --quiet: the logs must say which runs each job did
 
-# --runs-total: megacycle validate does not (yet) say how many design points a sweep has.
+# submit-sweep asks `megacycle validate` for the number of design points (2) and multiplies by 2 replicates.
 ids=$(SBATCH_OUTPUT="$work/job-%j.out" "$root/scripts/slurm/submit-sweep" --parsable --replicates 2 \
-        --runs-total 4 --runs-per-task 2 --time 5 --final-time 5 sweep.textproto sweep "${flags[@]}") ||
+        --runs-per-task 2 --time 5 --final-time 5 sweep.textproto sweep "${flags[@]}") ||
   fail "scripts/slurm/submit-sweep failed"
 read -r array final <<<"$ids"
 slurm_log "submit-sweep: array job $array (2 tasks), final job $final"

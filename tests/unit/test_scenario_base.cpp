@@ -37,13 +37,13 @@ class ScenarioBase : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / fmt_name(info->name());
+    dir_ = fs::temp_directory_path() / folder_name(info->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  static std::string fmt_name(const std::string& test) {
+  static std::string folder_name(const std::string& test) {
     return "megacycle_scenario_base_" + std::to_string(::getpid()) + "_" + test;
   }
   // Writes `text` to dir/name and returns the full path.
