@@ -147,6 +147,9 @@ int run_command(Comm& comm, const RunOptions& options) {
     });
     return ensemble_command(comm, options);
   }
+  // From here a stop signal is taken: it stops the run at the end of its first quarter if it comes early.
+  // Not with --panel, which has no checkpoints (the signal then ends the run at once, as by default).
+  if (options.panel.empty()) install_stop_signals();
   agreed(comm, [&] {
     if (options.ranks_per_run != 1) throw InputError("--ranks-per-run: only for ensembles (--replicates) and sweeps");
     simulate_options.fault = TestFault::from_environment();
@@ -174,7 +177,6 @@ int run_command(Comm& comm, const RunOptions& options) {
                  "again, so a changed model may continue differently\n",
                  checkpoint->folder().string(), h.program_version(), h.git_commit(), kVersion, kGitCommit);
   }
-  if (!simulate_options.checkpoint.root.empty()) install_stop_signals();
   simulate_options.progress = !options.quiet;
   simulate_options.replicate = checkpoint ? checkpoint->header().replicate() : 0;
   Manifest manifest = checkpoint ? resumed_manifest(checkpoint->header(), options, comm.size())

@@ -1,8 +1,15 @@
 #pragma once
 // Per-agent panels of a run (megacycle run --panel enterprises,investors --panel-every N): which
 // columns of the enterprise and investor populations go into DIR/panel.h5, and when. The file is
-// written in parallel by every rank (engine/io/panel_hdf5.hpp); docs/outputs.md ("panel.h5") lists
-// every column.
+// written in parallel by every rank (engine/io/panel_hdf5.hpp: layout, attributes); docs/outputs.md
+// ("panel.h5") describes every column. S snapshots (after every N quarters and after the last), N agents:
+//   /enterprises  quarter, period [S]; static [N]: id, sector (code), size_class (code), employees,
+//                 revenue_usd_m_per_year, innovativeness, productivity, weight; dynamic [S, N]: stage (code),
+//                 quarters_in_stage, provider (code, -1 = non-adopter), compute_demand_units, roi (NaN for a
+//                 non-adopter), low_roi_quarters
+//   /investors    quarter, period [S]; stock [K] (names); static [N]: id, weight, reaction_strength;
+//                 dynamic [S, N]: strategy (code), cash_usd_b, wealth_usd_b, trade_scale_usd_b, and
+//                 holdings_b_shares [S, N, K]
 #include <chrono>
 #include <filesystem>
 #include <memory>

@@ -11,8 +11,9 @@ Progress::Progress(bool enabled, int total_quarters, std::uint64_t agents_per_qu
 void Progress::quarter_done(int q, const char* label) {
   if (!enabled_) return;
   const auto now = Clock::now();
-  const bool last = q + 1 == total_;
-  if (!last && now - last_print_ < std::chrono::seconds(1)) return;
+  // The first quarter always prints (the run is under way), then about once a second, and the last.
+  const bool first = q == first_, last = q + 1 == total_;
+  if (!first && !last && now - last_print_ < std::chrono::seconds(1)) return;
   last_print_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double done = q + 1, done_here = q + 1 - first_;

@@ -1,6 +1,7 @@
 #pragma once
 // Progress on stderr for long runs (rank 0 only): quarter, percent, agent-updates per second, time left.
-// Throttled to about one line a second so logs of big runs stay short; the last quarter always prints.
+// Throttled to about one line a second so logs of big runs stay short; the first quarter (of a resumed
+// run too) and the last always print.
 #include <chrono>
 #include <cstdint>
 #include <cstdio>

@@ -50,7 +50,7 @@ add_test(NAME checkpoint_sigterm_np2
          COMMAND ${MEGACYCLE_TEST_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/sigterm_restart.py --program $<TARGET_FILE:megacycle>
                  --mpiexec ${MPIEXEC_EXECUTABLE} --scenario ${checkpoint_scenario}
                  --out ${CMAKE_CURRENT_BINARY_DIR}/out/checkpoint_sigterm_np2
-                 --set enterprises.population=400000 --set quarters=32)
+                 --set enterprises.population=300000 --set quarters=24)
 set_tests_properties(checkpoint_sigterm_np2 PROPERTIES LABELS "checkpoint;mpi" PROCESSORS 2 TIMEOUT 120
                                                        SKIP_RETURN_CODE 77 ENVIRONMENT "${restart_env}")
 

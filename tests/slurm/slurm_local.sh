@@ -99,8 +99,9 @@ _slurm_clear_stale() {
         stopped=1
       fi
     done
-    [ "$stopped" = 1 ] && rm -rf "$dir"
+    if [ "$stopped" = 1 ]; then rm -rf "$dir"; fi
   done
+  return 0
 }
 
 slurm_local_start() {
@@ -201,7 +202,7 @@ EOF
     slurm_logs
     slurm_skip "the Slurm node $host is '${state:-unknown}', not idle, 60 s after slurmd started (log above)"
   fi
-  SLURM_LOCAL_NODE=$host
+  export SLURM_LOCAL_NODE=$host
   slurm_log "private Slurm up in $d: node $host ($cpus CPUs), slurmctld port $ctld_port, slurmd port $slurmd_port"
 }
 
@@ -220,6 +221,7 @@ _slurm_stop_pid() {  # _slurm_stop_pid FILE NAME: TERM the daemon in FILE, KILL 
 
 slurm_local_stop() {
   local rc=$?
+  trap '' TERM INT HUP  # a second signal must not cut the clean-up short
   [ -n "${SLURM_LOCAL_DIR:-}" ] && [ -d "$SLURM_LOCAL_DIR" ] || return $rc
   if [ -s "$SLURM_LOCAL_DIR/run/slurmctld.pid" ] && [ -n "${SLURM_CONF:-}" ]; then
     # Jobs still running (a test that failed half-way) go first, so slurmd leaves no strays.
@@ -241,6 +243,7 @@ slurm_job_field() {  # slurm_job_field ID NAME
   scontrol -o show job "$1" 2>/dev/null | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1
 }
 
+# shellcheck disable=SC2034  # JOB_STATE and JOB_EXIT are for the caller
 slurm_wait_job() {  # slurm_wait_job ID SECONDS
   local id=$1 limit=$2 start=$SECONDS last=""
   JOB_STATE="" JOB_EXIT=""
