@@ -41,30 +41,45 @@ std::pair<int, int> parse_runs(const std::string& text, int runs) {
   return {a, b};
 }
 
+// A temporary name beside `path` that no other process of this job or of another job uses.
+fs::path temporary_name(const fs::path& path) {
+  fs::path temporary = path;
+  temporary += fmt::format(".tmp-{}-{}", io::host_name(), ::getpid());
+  return temporary;
+}
+
 // Writes `text` to `path` through a temporary file and a rename, so readers see all of it or nothing
 // (array tasks of one sweep write the same design.csv side by side).
 void write_atomically(const fs::path& path, const std::string& text) {
-  fs::path temporary = path;
-  temporary += fmt::format(".tmp-{}-{}", io::host_name(), ::getpid());
+  const fs::path temporary = temporary_name(path);
   io::write_file(temporary, text);
   fs::rename(temporary, path);
 }
 
-// Creates the ensemble folder, or checks that an existing one holds the same design.
+// Whether `dir` holds nothing but what another task of the same job may be creating right now.
+bool being_created(const fs::path& dir) {
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name != "runs" && name.rfind("design.csv.tmp-", 0) != 0) return false;
+  }
+  return true;
+}
+
+// Creates the ensemble folder, or checks that an existing one holds the same design. Array tasks of
+// one sweep may start together: whichever writes design.csv first, all of them find the same text.
 void prepare_folder(const RunOptions& options, const std::string& design_csv) {
   const fs::path dir = options.out;
   const fs::path design = dir / "design.csv";
   if (fs::exists(dir) && options.overwrite) fs::remove_all(dir);
-  if (fs::exists(dir)) {
-    if (!fs::exists(design))
-      throw InputError(fmt::format("--out {}: folder exists and is not an ensemble (no design.csv); choose another "
-                                   "or pass --overwrite", options.out));
-    if (io::read_file(design) != design_csv)
-      throw InputError(fmt::format("--out {}: holds a different ensemble (its design.csv differs from this "
-                                   "scenario's); choose another folder or pass --overwrite", options.out));
-  }
-  fs::create_directories(dir / "runs");
+  if (fs::exists(dir) && !fs::exists(design) && !being_created(dir))
+    throw InputError(fmt::format("--out {}: folder exists and is not an ensemble (no design.csv); choose another "
+                                 "or pass --overwrite", options.out));
+  fs::create_directories(dir);
   if (!fs::exists(design)) write_atomically(design, design_csv);
+  if (io::read_file(design) != design_csv)
+    throw InputError(fmt::format("--out {}: holds a different ensemble (its design.csv differs from this "
+                                 "scenario's); choose another folder or pass --overwrite", options.out));
+  fs::create_directories(dir / "runs");
 }
 
 bool run_complete(const fs::path& dir, int index) { return fs::exists(dir / "runs" / run_name(index) / "manifest.json"); }
@@ -72,7 +87,8 @@ bool run_complete(const fs::path& dir, int index) { return fs::exists(dir / "run
 // ensemble_quarterly.csv from every run's quarterly.csv: per design point, quarter and numeric series,
 // the replicates' mean and percentiles (engine/analysis/quantiles.hpp defines both exactly).
 void write_ensemble_quarterly(const fs::path& dir, const EnsemblePlan& plan) {
-  io::CsvWriter out(dir / "ensemble_quarterly.csv.tmp",
+  const fs::path temporary = temporary_name(dir / "ensemble_quarterly.csv");
+  io::CsvWriter out(temporary,
                     {"point", "quarter", "period", "series", "n", "mean", "p05", "p25", "p50", "p75", "p95"});
   for (int p = 0; p < plan.points(); ++p) {
     std::vector<io::CsvTable> tables;
@@ -105,7 +121,7 @@ void write_ensemble_quarterly(const fs::path& dir, const EnsemblePlan& plan) {
     }
   }
   out.close();
-  fs::rename(dir / "ensemble_quarterly.csv.tmp", dir / "ensemble_quarterly.csv");
+  fs::rename(temporary, dir / "ensemble_quarterly.csv");
 }
 
 Manifest ensemble_manifest(const LoadedScenario& loaded, const RunOptions& options, const EnsemblePlan& plan,
@@ -213,7 +229,7 @@ int ensemble_command(Comm& world, const RunOptions& options) {
       manifest.set_wall_seconds(std::chrono::duration<double>(Clock::now() - start).count());
       for (const char* f : {"design.csv", "ensemble_quarterly.csv", "runs/"}) manifest.add_outputs(f);
       manifest.set_complete(true);
-      const fs::path temporary = dir / "manifest.json.tmp";
+      const fs::path temporary = temporary_name(dir / "manifest.json");
       io::write_manifest(temporary, manifest);
       fs::rename(temporary, dir / "manifest.json");
       if (!options.quiet)
