@@ -10,6 +10,8 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
+#include "tests/unit/input_error.hpp"
+
 #include "agents/scenario.hpp"
 #include "engine/error.hpp"
 #include "engine/io/text_input.hpp"
@@ -19,18 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-#define EXPECT_STARTS(text, prefix) EXPECT_TRUE(std::string(text).starts_with(prefix)) << (text)
-#define EXPECT_CONTAINS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
-
-std::string input_error(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected an InputError";
-  return "";
-}
 
 // A fresh folder per test, removed afterwards; files are written relative to it.
 class ScenarioBase : public ::testing::Test {

@@ -7,26 +7,14 @@
 #include <google/protobuf/descriptor.pb.h>
 #include <gtest/gtest.h>
 
+#include "tests/unit/input_error.hpp"
+
 #include "engine/error.hpp"
 #include "scenario.pb.h"
 
 namespace megacycle::io {
 namespace {
 
-// Plain GoogleTest (no gmock): the failure message shows the whole text.
-#define EXPECT_STARTS(text, prefix) EXPECT_TRUE(std::string(text).starts_with(prefix)) << (text)
-#define EXPECT_CONTAINS(text, part) EXPECT_NE(std::string(text).find(part), std::string::npos) << (text)
-
-// The InputError message of `action`; fails the test if it does not throw one.
-std::string input_error(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected an InputError";
-  return "";
-}
 
 std::string parse_error(const std::string& text) {
   Scenario scenario;
