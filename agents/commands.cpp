@@ -145,7 +145,7 @@ int run_command(Comm& comm, const RunOptions& options) {
       if (!options.panel.empty())
         throw InputError("--panel: per-agent panels are written for single runs only, not for ensembles and sweeps");
     });
-    return ensemble_command(comm, options);
+    return ensemble_command(comm, options, loaded);
   }
   // From here a stop signal is taken: it stops the run at the end of its first quarter if it comes early.
   // Not with --panel, which has no checkpoints (the signal then ends the run at once, as by default).

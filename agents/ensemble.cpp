@@ -147,13 +147,12 @@ long long from_group_root(Comm& group, long long value) {
 
 }  // namespace
 
-int ensemble_command(Comm& world, const RunOptions& options) {
+int ensemble_command(Comm& world, const RunOptions& options, const LoadedScenario& loaded) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   const bool root = world.rank() == 0;
   const int replicates = std::max(1, options.replicates);
   const int per_run = options.ranks_per_run;
-  LoadedScenario loaded;
   EnsemblePlan plan;
   std::pair<int, int> range;
   TestFault fault;
@@ -162,7 +161,6 @@ int ensemble_command(Comm& world, const RunOptions& options) {
     if (per_run < 1 || world.size() % per_run != 0)
       throw InputError(fmt::format("--ranks-per-run {}: must divide the job's {} rank(s)", per_run, world.size()));
     fault = TestFault::from_environment();
-    loaded = load_scenario(options.scenario.file, options.scenario.overrides, options.scenario.seed);
     plan = plan_ensemble(loaded, options.scenario, replicates);
     range = options.runs.empty() ? std::pair<int, int>{0, static_cast<int>(plan.runs.size()) - 1}
                                  : parse_runs(options.runs, static_cast<int>(plan.runs.size()));

@@ -7,10 +7,12 @@
 // ensemble_quarterly.csv and the ensemble's manifest.json. Re-running the same command into the same
 // folder continues an interrupted ensemble: runs already complete are kept.
 #include "agents/commands.hpp"
+#include "agents/scenario.hpp"
 #include "engine/comm.hpp"
 
 namespace megacycle {
 
-int ensemble_command(Comm& world, const RunOptions& options);
+// `loaded` is the scenario of options.scenario, as run_command has loaded it (on every rank).
+int ensemble_command(Comm& world, const RunOptions& options, const LoadedScenario& loaded);
 
 }  // namespace megacycle

@@ -4,6 +4,7 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/text_format.h>
 
+#include <cctype>
 #include <cmath>
 #include <set>
 
@@ -57,14 +58,12 @@ bool numeric(const FieldDescriptor& field) {
   }
 }
 
+// "latin_hypercube" for LATIN_HYPERCUBE: the enum's own name, lower case; "" when unspecified.
 std::string design_name(Sweep::Design d) {
-  switch (d) {
-    case Sweep::GRID: return "grid";
-    case Sweep::LATIN_HYPERCUBE: return "latin_hypercube";
-    case Sweep::SOBOL: return "sobol";
-    case Sweep::MORRIS: return "morris";
-    default: return "";
-  }
+  if (d == Sweep::DESIGN_UNSPECIFIED) return "";
+  std::string name = Sweep::Design_Name(d);
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
 }
 
 }  // namespace
