@@ -11,6 +11,7 @@
 # REQUIRE names outputs the manifest must list (default: quarterly.csv).
 # Lists are '|'-separated (';' does not survive add_test). Run K writes OUTROOT/np<K>/.
 cmake_minimum_required(VERSION 3.25)
+include(${CMAKE_CURRENT_LIST_DIR}/../compare_files.cmake)
 
 foreach(var MPIEXEC NUMPROC_FLAG PROGRAM SCENARIO OUTROOT)
   if(NOT DEFINED ${var})
@@ -106,33 +107,8 @@ foreach(k IN LISTS ranks)
     if(NOT EXISTS "${dir}/${f}")
       message(FATAL_ERROR "run at ${k} rank(s) did not write ${f} (the ${reference}-rank run did)")
     endif()
-    execute_process(COMMAND "${CMAKE_COMMAND}" -E compare_files "${OUTROOT}/np${reference}/${f}" "${dir}/${f}"
-                    RESULT_VARIABLE differ)
-    if(NOT differ EQUAL 0)
-      # Name the first differing line to make the failure readable.
-      file(STRINGS "${OUTROOT}/np${reference}/${f}" ref_lines)
-      file(STRINGS "${dir}/${f}" k_lines)
-      list(LENGTH ref_lines n_ref)
-      list(LENGTH k_lines n_k)
-      set(detail "${n_ref} vs ${n_k} lines")
-      math(EXPR top "${n_ref} - 1")
-      if(n_k LESS n_ref)
-        math(EXPR top "${n_k} - 1")
-      endif()
-      if(top GREATER_EQUAL 0)
-        foreach(i RANGE ${top})
-          list(GET ref_lines ${i} a)
-          list(GET k_lines ${i} b)
-          if(NOT a STREQUAL b)
-            math(EXPR line "${i} + 1")
-            set(detail "first difference at line ${line}:\n  ${reference} rank(s): ${a}\n  ${k} rank(s): ${b}")
-            break()
-          endif()
-        endforeach()
-      endif()
-      message(FATAL_ERROR "${f} differs between ${reference} and ${k} ranks (${OUTROOT}/np${reference} vs "
-                          "${dir}); ${detail}")
-    endif()
+    megacycle_require_same_file("${OUTROOT}/np${reference}/${f}" "${dir}/${f}" "${reference} rank(s)" "${k} rank(s)"
+      "${f} differs between ${reference} and ${k} ranks (${OUTROOT}/np${reference} vs ${dir})")
   endforeach()
   message(STATUS "${k} rank(s): ${outputs} identical to ${reference} rank(s)")
 endforeach()

@@ -24,7 +24,6 @@ Usage: calibration.py (--runner build/tests/tools/megacycle_run_seeds | --progra
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -99,19 +98,9 @@ def main():
     for s in seeds:
         print(f"{s:>6}" + "".join(f" {fmt.format(rows[s][key]):>20}" for key, _, _, _, fmt in TARGETS))
 
-    failures = []
-    print("\nmedians over seeds:")
-    for key, text, low, high, fmt in TARGETS:
-        values = [rows[s][key] for s in seeds]
-        median = statistics.median(values)
-        ok = low <= median <= high
-        print(f"  [{'ok' if ok else 'FAIL'}] {text}: median {fmt.format(median)} "
-              f"(seeds {fmt.format(min(values))} to {fmt.format(max(values))}), target [{fmt.format(low)}, "
-              f"{fmt.format(high)}]")
-        if not ok:
-            failures.append(f"{text}: median {fmt.format(median)} outside [{fmt.format(low)}, {fmt.format(high)}]")
-    if failures:
-        mr.fail(f"calibration: {len(failures)} of {len(TARGETS)} anchor(s) missed:\n  " + "\n  ".join(failures))
+    mr.check_medians("calibration", rows, seeds,
+                     [(key, text, lambda m, low=low, high=high: low <= m <= high, fmt,
+                       f", target [{fmt.format(low)}, {fmt.format(high)}]") for key, text, low, high, fmt in TARGETS])
     print("calibration check passed")
 
 

@@ -9,6 +9,7 @@ Only the Python standard library and pandas (Debian's python3-pandas, run with /
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -175,3 +176,23 @@ def schedule_overrides(path, existing, wanted):
 def periods_of_year(quarterly, year):
     """Rows of quarterly.csv (or firms.csv) whose period is in a calendar year."""
     return quarterly[quarterly["period"].astype(str).str.startswith(f"{year}Q")]
+
+
+def check_medians(study, rows, seeds, checks):
+    """Checks the median over seeds of each measure; prints every one and fails listing the misses.
+
+    rows[seed][key] holds the measures of one seed's run. checks: (key, text, ok, fmt, target) with
+    ok(median) -> bool (NaN must fail), fmt a format for the numbers and target a text appended to the
+    line ("" for none)."""
+    failures = []
+    print("\nmedians over seeds:")
+    for key, text, ok, fmt, target in checks:
+        values = [float(rows[s][key]) for s in seeds]
+        median = statistics.median(values)
+        passed = ok(median)
+        print(f"  [{'ok' if passed else 'FAIL'}] {text}: median {fmt.format(median)} "
+              f"(seeds {fmt.format(min(values))} to {fmt.format(max(values))}){target}")
+        if not passed:
+            failures.append(f"{text}: median {fmt.format(median)}{target}")
+    if failures:
+        fail(f"{study}: {len(failures)} of {len(checks)} missed:\n  " + "\n  ".join(failures))

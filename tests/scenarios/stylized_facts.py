@@ -18,7 +18,6 @@ Usage: stylized_facts.py --program build/megacycle [--seeds 1 20] [--series AI_i
 
 import argparse
 import shutil
-import statistics
 import sys
 from pathlib import Path
 
@@ -65,17 +64,7 @@ def main():
     print(f"{'seed':>6} {'obs':>6}" + "".join(f" {key:>16}" for key, *_ in TARGETS))
     for s in seeds:
         print(f"{s:>6} {int(rows[s]['observations']):>6}" + "".join(f" {rows[s][key]:>16.4f}" for key, *_ in TARGETS))
-    failures = []
-    print("\nmedians over seeds:")
-    for key, text, ok in TARGETS:
-        values = [float(rows[s][key]) for s in seeds]
-        median = statistics.median(values)
-        passed = ok(median)  # NaN fails every test
-        print(f"  [{'ok' if passed else 'FAIL'}] {text}: median {median:.4f} (seeds {min(values):.4f} to {max(values):.4f})")
-        if not passed:
-            failures.append(f"{text}: median {median:.4f}")
-    if failures:
-        mr.fail(f"stylized facts: {len(failures)} of {len(TARGETS)} missed:\n  " + "\n  ".join(failures))
+    mr.check_medians("stylized facts", rows, seeds, [(key, text, ok, "{:.4f}", "") for key, text, ok in TARGETS])
     print("stylized-facts check passed")
 
 

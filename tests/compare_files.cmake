@@ -1,0 +1,33 @@
+# Byte-for-byte comparison of two output files for the cmake -P test scripts (tests/mpi/rank_equality.cmake,
+# tests/scenarios/restart.cmake), with a readable failure: the first differing line of each.
+#
+#   megacycle_require_same_file(A B LABEL_A LABEL_B CONTEXT)
+# Returns if A and B are identical; otherwise stops the script with
+#   "<CONTEXT>; first difference at line N:\n  <LABEL_A>: ...\n  <LABEL_B>: ..."  (or "n vs m lines").
+function(megacycle_require_same_file a b label_a label_b context)
+  execute_process(COMMAND "${CMAKE_COMMAND}" -E compare_files "${a}" "${b}" RESULT_VARIABLE differ)
+  if(differ EQUAL 0)
+    return()
+  endif()
+  file(STRINGS "${a}" a_lines)
+  file(STRINGS "${b}" b_lines)
+  list(LENGTH a_lines n_a)
+  list(LENGTH b_lines n_b)
+  set(detail "${n_a} vs ${n_b} lines")
+  math(EXPR top "${n_a} - 1")
+  if(n_b LESS n_a)
+    math(EXPR top "${n_b} - 1")
+  endif()
+  if(top GREATER_EQUAL 0)
+    foreach(i RANGE ${top})
+      list(GET a_lines ${i} x)
+      list(GET b_lines ${i} y)
+      if(NOT x STREQUAL y)
+        math(EXPR line "${i} + 1")
+        set(detail "first difference at line ${line}:\n  ${label_a}: ${x}\n  ${label_b}: ${y}")
+        break()
+      endif()
+    endforeach()
+  endif()
+  message(FATAL_ERROR "${context}; ${detail}")
+endfunction()
