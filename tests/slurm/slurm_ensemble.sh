@@ -19,17 +19,6 @@ megacycle=$(realpath "${1:?usage: slurm_ensemble.sh PATH/TO/megacycle}")
 [ -x "$megacycle" ] || { echo "slurm_ensemble: $megacycle is not an executable" >&2; exit 1; }
 source "$here/slurm_local.sh"
 
-fail() {
-  echo "FAILED: $*" >&2
-  exit 1
-}
-
-show_job() {  # show_job ID: the job's record and output, for a failure
-  scontrol show job "$1" >&2 || true
-  echo "----- job $1 output" >&2
-  cat "$work/job-$1.out" >&2 || true
-}
-
 slurm_local_start
 source "$root/scripts/mpi-env"  # root may run mpirun, which the jobs inherit (sbatch --export=ALL)
 export MEGACYCLE=$megacycle

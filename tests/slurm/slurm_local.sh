@@ -17,7 +17,20 @@
 #                                sets JOB_STATE and JOB_EXIT ("0:0" = exit 0, no signal)
 #   slurm_job_field ID NAME      one field of `scontrol show job` (e.g. JobState, ExitCode, RunTime)
 #   slurm_logs                   prints the tails of the daemons' logs (for a failure)
+#   fail MESSAGE                 prints FAILED: MESSAGE and exits 1
+#   show_job ID [OUTPUT]         the job's record and its output (OUTPUT, default $work/job-ID.out)
 # Environment: MEGACYCLE_SKIP_SLURM=1 skips at once; MEGACYCLE_SLURM_KEEP=1 keeps the temporary folder.
+
+fail() {
+  echo "FAILED: $*" >&2
+  exit 1
+}
+
+show_job() {  # see the list at the top
+  scontrol show job "$1" >&2 || true
+  echo "----- job $1 output" >&2
+  cat "${2:-$work/job-$1.out}" >&2 || true
+}
 
 slurm_skip() {
   echo "SKIPPED: $*" >&2

@@ -21,11 +21,6 @@ megacycle=$(realpath "${1:?usage: slurm_requeue.sh PATH/TO/megacycle}")
   { echo "FAILED: $megacycle has no --checkpoint-every" >&2; exit 1; }
 source "$here/slurm_local.sh"
 
-fail() {
-  echo "FAILED: $*" >&2
-  exit 1
-}
-
 slurm_local_start
 source "$root/scripts/mpi-env"  # root may run mpirun, which the jobs inherit (sbatch --export=ALL)
 export MEGACYCLE=$megacycle

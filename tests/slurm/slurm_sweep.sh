@@ -20,17 +20,6 @@ megacycle=$(realpath "${1:?usage: slurm_sweep.sh PATH/TO/megacycle}")
 [ -x "$megacycle" ] || { echo "slurm_sweep: $megacycle is not an executable" >&2; exit 1; }
 source "$here/slurm_local.sh"
 
-fail() {
-  echo "FAILED: $*" >&2
-  exit 1
-}
-
-show_job() {  # show_job ID [OUTPUT]: the job's record and output, for a failure
-  scontrol show job "$1" >&2 || true
-  echo "----- job $1 output" >&2
-  cat "${2:-$work/job-$1.out}" >&2 || true
-}
-
 expect_done() {  # expect_done ID WHAT [OUTPUT]: waits for job ID; it must end COMPLETED, exit code 0
   slurm_wait_job "$1" 300 || { show_job "$1" "${3:-}"; slurm_logs; fail "$2 (job $1) did not end in 5 minutes"; }
   if [ "$JOB_STATE" != COMPLETED ] || [ "$JOB_EXIT" != 0:0 ]; then
