@@ -54,7 +54,7 @@ class Economy {
   std::vector<std::string> firms_header() const;
   std::vector<std::vector<io::CsvWriter::Cell>> firms_rows(int t) const;
 
-  // Checkpoints (agents/checkpoint.hpp). The state every rank holds alike: the quarter's environment,
+  // Checkpoints (app/checkpoint.hpp). The state every rank holds alike: the quarter's environment,
   // conditions and totals, the industry and the market. Loaded into an Economy built afresh from the
   // same scenario, whose fixed parts (traits, network, paths) are the same by construction.
   template <class Archive>

@@ -1,7 +1,7 @@
 #pragma once
 // Per-agent panels in one HDF5 file, written in parallel by every rank with MPI-IO. Model-agnostic: a
 // panel is a set of groups, one per population, and a group is a set of named, typed columns over the
-// population's agents; which columns an economy writes is decided in agents/ (agents/panels.cpp).
+// population's agents; which columns an economy writes is decided in agents/ (app/panels.cpp).
 //
 // Layout of a group G of a population of N agents (docs/outputs.md, "panel.h5", describes the file
 // megacycle writes):

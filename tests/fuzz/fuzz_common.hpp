@@ -8,7 +8,7 @@
 
 #include <google/protobuf/text_format.h>
 
-#include "agents/scenario.hpp"
+#include "app/scenario.hpp"
 #include "engine/error.hpp"
 #include "engine/io/text_input.hpp"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Ensembles and sweeps (agents/ensemble.hpp, docs/studies.md).
+"""Ensembles and sweeps (app/ensemble.hpp, docs/studies.md).
 
   ensemble_percentiles  `run SCENARIO --replicates R` on 2 ranks finishes, and every number in
                         ensemble_quarterly.csv equals numpy.percentile (default "linear") of the

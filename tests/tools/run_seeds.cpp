@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "agents/commands.hpp"
+#include "app/commands.hpp"
 #include "engine/comm.hpp"
 #include "engine/failure.hpp"
 

@@ -1,4 +1,4 @@
-// Checkpoint files (engine/io/checkpoint.hpp) and the economy's checkpoint (agents/checkpoint.hpp):
+// Checkpoint files (engine/io/checkpoint.hpp) and the economy's checkpoint (app/checkpoint.hpp):
 // round trips, slices read back by global id, and the refusal of truncated, corrupt, incompatible or
 // incomplete checkpoints. Runs on one process (LocalComm); tests/scenarios runs the program at 1-3 ranks.
 #include <gtest/gtest.h>
@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "agents/checkpoint.hpp"
+#include "app/checkpoint.hpp"
 #include "agents/economy.hpp"
-#include "agents/scenario.hpp"
+#include "app/scenario.hpp"
 #include "engine/error.hpp"
 #include "engine/failure.hpp"
 #include "engine/io/checkpoint.hpp"

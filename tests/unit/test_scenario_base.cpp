@@ -12,7 +12,7 @@
 
 #include "tests/unit/input_error.hpp"
 
-#include "agents/scenario.hpp"
+#include "app/scenario.hpp"
 #include "engine/error.hpp"
 #include "engine/io/text_input.hpp"
 

@@ -1,21 +1,20 @@
 #pragma once
 // One simulation run, from a loaded scenario to a finished set of output files: the quarter loop, the
 // CSVs, the end-of-run market diagnostics and the manifest. Used by a single `run` and by every run of
-// an ensemble or sweep (agents/ensemble.hpp), so both write exactly the same files.
+// an ensemble or sweep (app/ensemble.hpp), so both write exactly the same files.
 #include <cstdint>
 #include <filesystem>
 #include <string>
 
-#include "agents/panels.hpp"
-#include "agents/scenario.hpp"
+#include "app/options.hpp"
+#include "app/panels.hpp"
+#include "app/scenario.hpp"
 #include "engine/comm.hpp"
 #include "engine/fault_injection.hpp"
 #include "engine/io/checkpoint.hpp"
 #include "manifest.pb.h"
 
 namespace megacycle {
-
-struct RunOptions;
 
 // The manifest of a run before it starts: provenance filled in, timings and outputs empty.
 Manifest make_manifest(const LoadedScenario& loaded, const RunOptions& options, int ranks, std::uint32_t replicate);
@@ -24,25 +23,6 @@ Manifest make_manifest(const LoadedScenario& loaded, const RunOptions& options, 
 // `ranks` ranks share the run, `ranks_on_node` of this job's ranks share this node.
 void require_memory(const Scenario& scenario, int ranks, int ranks_on_node);
 
-// Checkpoints of a run (agents/checkpoint.hpp, docs/checkpoints.md).
-struct CheckpointOptions {
-  // Where checkpoints go (OUT.checkpoint). Empty: none are written and stop signals are not polled.
-  std::filesystem::path root;
-  int every = 0;                  // a checkpoint after every N-th quarter (0: only on a stop signal)
-  std::string output_folder;      // the run's --out, recorded in the header for --resume
-  std::string resume_hint;        // how to resume, for the stop message ("--resume OUT.checkpoint")
-  // Continue from this checkpoint (read_run_checkpoint): `dir` already holds its copies of the outputs,
-  // and the manifest passed is the checkpoint's, with the resume recorded.
-  const io::CheckpointReader* resume = nullptr;
-};
-
-struct SimulateOptions {
-  std::uint32_t replicate = 0;  // keys the random streams together with the seed
-  bool progress = false;        // progress lines on stderr (rank 0 of comm)
-  TestFault fault;              // injected failure for the failure-mode tests (none by default)
-  PanelOptions panels;          // per-agent panels into panel.h5 (none by default)
-  CheckpointOptions checkpoint; // none by default
-};
 
 // Runs `loaded` on `comm` (collective). Rank 0 of comm writes every output and, last, manifest.json into
 // `dir`, which must exist. Returns the wall seconds on rank 0. With options.checkpoint.root set, writes

@@ -1,4 +1,4 @@
-#include "agents/checkpoint.hpp"
+#include "app/checkpoint.hpp"
 
 #include <fmt/core.h>
 #include <google/protobuf/text_format.h>

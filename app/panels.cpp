@@ -1,4 +1,4 @@
-#include "agents/panels.hpp"
+#include "app/panels.hpp"
 
 #include <fmt/core.h>
 #include <fmt/format.h>

@@ -1,4 +1,4 @@
-#include "agents/ensemble.hpp"
+#include "app/ensemble.hpp"
 
 #include <fmt/core.h>
 #include <unistd.h>
@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <optional>
 
-#include "agents/simulate.hpp"
-#include "agents/sweep.hpp"
+#include "app/simulate.hpp"
+#include "app/sweep.hpp"
 #include "engine/analysis/quantiles.hpp"
 #include "engine/failure.hpp"
 #include "engine/fault_injection.hpp"

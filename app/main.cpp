@@ -2,7 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
-#include "agents/commands.hpp"
+#include "app/commands.hpp"
 #include "engine/comm_mpi.hpp"
 #include "engine/failure.hpp"
 #include "engine/signals.hpp"

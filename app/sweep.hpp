@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "agents/commands.hpp"
-#include "agents/scenario.hpp"
+#include "app/options.hpp"
+#include "app/scenario.hpp"
 #include "engine/analysis/designs.hpp"
 
 namespace megacycle {

@@ -1,4 +1,4 @@
-#include "agents/sweep.hpp"
+#include "app/sweep.hpp"
 
 #include <fmt/core.h>
 #include <google/protobuf/descriptor.h>

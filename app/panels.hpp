@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "agents/economy.hpp"
+#include "app/options.hpp"
 #include "engine/comm.hpp"
 #include "engine/io/panel_hdf5.hpp"
 #include "manifest.pb.h"
@@ -25,14 +26,6 @@
 
 namespace megacycle {
 
-inline constexpr const char* kPanelPopulations[] = {"enterprises", "investors"};
-
-struct PanelOptions {
-  bool enterprises = false;
-  bool investors = false;
-  int every_quarters = 4;  // a snapshot after every N quarters of the run, and after the last
-  bool any() const { return enterprises || investors; }
-};
 
 // The options of --panel NAME,... and --panel-every N for `scenario`. Throws InputError (exit status 2)
 // for an unknown name (the message lists the allowed ones), N < 1, or investors without an equity market.

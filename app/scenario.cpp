@@ -1,4 +1,4 @@
-#include "agents/scenario.hpp"
+#include "app/scenario.hpp"
 
 #include <fmt/core.h>
 #include <fmt/ranges.h>

@@ -2,12 +2,12 @@
 // Ensembles and sweeps: many runs of one scenario in one MPI job (docs/studies.md). The job's ranks
 // form groups of --ranks-per-run ranks; each group takes the next run from a shared counter as it
 // finishes the last, so fast and slow runs balance themselves. Every run writes a complete run folder
-// runs/NNNN (agents/simulate.hpp) that depends only on its scenario, seed and replicate, never on the
+// runs/NNNN (app/simulate.hpp) that depends only on its scenario, seed and replicate, never on the
 // group size or on which group ran it. When every run of the design is in place, rank 0 writes
 // ensemble_quarterly.csv and the ensemble's manifest.json. Re-running the same command into the same
 // folder continues an interrupted ensemble: runs already complete are kept.
-#include "agents/commands.hpp"
-#include "agents/scenario.hpp"
+#include "app/options.hpp"
+#include "app/scenario.hpp"
 #include "engine/comm.hpp"
 
 namespace megacycle {

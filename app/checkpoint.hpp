@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "agents/economy.hpp"
-#include "agents/scenario.hpp"
+#include "app/scenario.hpp"
 #include "checkpoint.pb.h"
 #include "engine/comm.hpp"
 #include "engine/io/checkpoint.hpp"

@@ -1,4 +1,4 @@
-#include "agents/simulate.hpp"
+#include "app/simulate.hpp"
 
 #include <fmt/core.h>
 #include <google/protobuf/text_format.h>
@@ -7,8 +7,8 @@
 #include <csignal>
 #include <optional>
 
-#include "agents/checkpoint.hpp"
-#include "agents/commands.hpp"
+#include "app/checkpoint.hpp"
+#include "app/options.hpp"
 #include "agents/economy.hpp"
 #include "agents/market_diagnostics.hpp"
 #include "engine/error.hpp"

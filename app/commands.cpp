@@ -1,4 +1,4 @@
-#include "agents/commands.hpp"
+#include "app/commands.hpp"
 
 #include <fmt/core.h>
 #include <google/protobuf/text_format.h>
@@ -7,13 +7,13 @@
 #include <chrono>
 #include <csignal>
 
-#include "agents/checkpoint.hpp"
+#include "app/checkpoint.hpp"
 #include "agents/economy.hpp"
-#include "agents/ensemble.hpp"
+#include "app/ensemble.hpp"
 #include "agents/market_diagnostics.hpp"
-#include "agents/scenario.hpp"
-#include "agents/simulate.hpp"
-#include "agents/sweep.hpp"
+#include "app/scenario.hpp"
+#include "app/simulate.hpp"
+#include "app/sweep.hpp"
 #include "engine/failure.hpp"
 #include "engine/fault_injection.hpp"
 #include "engine/io/csv.hpp"
