@@ -25,7 +25,7 @@ Economy::Economy(Comm& comm, const Scenario& scenario, std::uint32_t replicate)
       totals_(enterprises_.aggregate(comm)) {
   if (scenario.hyperscaler_size() > 0) industry_.emplace(scenario, paths_);
   if (industry_ && scenario.equity_market().investors().population() > 0)
-    exchange_.emplace(comm, scenario, replicate, *industry_);
+    equity_market_.emplace(comm, scenario, replicate, *industry_);
   // Initial adopters choose providers at quarter 0's prices; count them by provider.
   enterprises_.choose_initial_providers(conditions(0));
   totals_ = enterprises_.aggregate(comm);
@@ -34,7 +34,7 @@ Economy::Economy(Comm& comm, const Scenario& scenario, std::uint32_t replicate)
   // compute market (5), chip market and accounts (6-7), the equity market (8), metrics.
   phases_.add("environment", [this](int t) {
     env_ = paths_.at(t);
-    if (exchange_) read_market();
+    if (equity_market_) read_market();
   });
   if (industry_) phases_.add("industry_plans", [this](int t) { industry_->open_quarter(t, env_); });
   phases_.add("enterprise_decisions", [this](int t) {
@@ -56,7 +56,7 @@ Economy::Economy(Comm& comm, const Scenario& scenario, std::uint32_t replicate)
     phases_.add("chip_market_and_accounts", [this](int t) { agreed(comm_, [&] { industry_->close_quarter(t); }); });
   }
   // Every rank holds the same prices and totals, so a failed conservation check fails alike everywhere.
-  if (exchange_) phases_.add("equity_market", [this](int t) { agreed(comm_, [&] { exchange_->trade_quarter(t, env_); }); });
+  if (equity_market_) phases_.add("equity_market", [this](int t) { agreed(comm_, [&] { equity_market_->trade_quarter(t, env_); }); });
   phases_.add("peer_exchange", [this](int) { enterprises_.exchange_peers(comm_); });
 }
 
@@ -95,11 +95,11 @@ EnterpriseConditions Economy::conditions(int t) const {
 void Economy::read_market() {
   // Reflexivity (docs/ODD.md): sentiment is the AI index's price / fundamental at the last close, times
   // the scenario's schedule; each hyperscaler's equity premium falls as its own valuation rises.
-  env_.investor_sentiment *= exchange_->sentiment();
+  env_.investor_sentiment *= equity_market_->sentiment();
   const double elasticity = scenario_.equity_market().reflexivity().cost_of_equity_elasticity();
   std::vector<double> premium;
   for (std::size_t i = 0; i < industry_->hyperscalers().size(); ++i)
-    premium.push_back(env_.equity_risk_premium * std::pow(exchange_->price_to_fundamental(i), -elasticity));
+    premium.push_back(env_.equity_risk_premium * std::pow(equity_market_->price_to_fundamental(i), -elasticity));
   industry_->set_equity_risk_premia(premium);
 }
 
@@ -140,8 +140,8 @@ std::vector<std::string> Economy::quarterly_header() const {
     const auto more = industry_->quarterly_header();
     h.insert(h.end(), more.begin(), more.end());
   }
-  if (exchange_) {
-    const auto more = Exchange::quarterly_header();
+  if (equity_market_) {
+    const auto more = EquityMarket::quarterly_header();
     h.insert(h.end(), more.begin(), more.end());
   }
   return h;
@@ -166,8 +166,8 @@ std::vector<io::CsvWriter::Cell> Economy::quarterly_row_for(int t) const {
     const auto more = industry_->quarterly_row();
     row.insert(row.end(), more.begin(), more.end());
   }
-  if (exchange_) {
-    const auto more = exchange_->quarterly_row();
+  if (equity_market_) {
+    const auto more = equity_market_->quarterly_row();
     row.insert(row.end(), more.begin(), more.end());
   }
   return row;
@@ -175,8 +175,8 @@ std::vector<io::CsvWriter::Cell> Economy::quarterly_row_for(int t) const {
 
 std::vector<std::string> Economy::firms_header() const {
   auto h = Industry::firms_header();
-  if (exchange_) {
-    const auto more = Exchange::firm_header();
+  if (equity_market_) {
+    const auto more = EquityMarket::firm_header();
     h.insert(h.end(), more.begin(), more.end());
   }
   return h;
@@ -184,13 +184,13 @@ std::vector<std::string> Economy::firms_header() const {
 
 std::vector<std::vector<io::CsvWriter::Cell>> Economy::firms_rows(int t) const {
   auto rows = industry_->firms_rows(t, period(t));
-  if (exchange_) {
+  if (equity_market_) {
     // Listed firms come first, in the same order (hyperscalers, chip vendors); AI labs are not listed.
-    const std::size_t listed = exchange_->stocks().size() - 1;
-    const std::size_t width = Exchange::firm_header().size();
+    const std::size_t listed = equity_market_->stocks().size() - 1;
+    const std::size_t width = EquityMarket::firm_header().size();
     for (std::size_t r = 0; r < rows.size(); ++r) {
       if (r < listed) {
-        const auto more = exchange_->firm_columns(r);
+        const auto more = equity_market_->firm_columns(r);
         rows[r].insert(rows[r].end(), more.begin(), more.end());
       } else {
         rows[r].insert(rows[r].end(), width, io::CsvWriter::Cell{std::string()});

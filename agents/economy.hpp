@@ -9,12 +9,12 @@
 
 #include "agents/enterprise.hpp"
 #include "agents/environment.hpp"
-#include "agents/exchange.hpp"
+#include "agents/equity_market.hpp"
 #include "agents/industry.hpp"
 #include "engine/comm.hpp"
 #include "engine/io/csv.hpp"
 #include "engine/piecewise.hpp"
-#include "engine/schedule.hpp"
+#include "engine/phases.hpp"
 #include "scenario.pb.h"
 
 namespace megacycle {
@@ -46,9 +46,9 @@ class Economy {
   // The AI industry, or null when the scenario lists no hyperscaler (enterprises face a price schedule).
   const Industry* industry() const { return industry_ ? &*industry_ : nullptr; }
   // The equity market, or null without an industry or without investors.
-  const Exchange* exchange() const { return exchange_ ? &*exchange_ : nullptr; }
+  const EquityMarket* equity_market() const { return equity_market_ ? &*equity_market_ : nullptr; }
   // Investors updated per trading day, all ranks together (0 without a market).
-  std::uint64_t investors() const { return exchange_ ? exchange_->investors() : 0; }
+  std::uint64_t investors() const { return equity_market_ ? equity_market_->investors() : 0; }
 
   // firms.csv (with an industry): the industry's columns, then the market's for listed firms.
   std::vector<std::string> firms_header() const;
@@ -59,13 +59,13 @@ class Economy {
   // same scenario, whose fixed parts (traits, network, paths) are the same by construction.
   template <class Archive>
   void serialize(Archive& ar, std::uint32_t) {
-    bool industry = industry_.has_value(), market = exchange_.has_value();
+    bool industry = industry_.has_value(), market = equity_market_.has_value();
     ar(industry, market);
-    if (industry != industry_.has_value() || market != exchange_.has_value())
+    if (industry != industry_.has_value() || market != equity_market_.has_value())
       throw InputError("checkpoint: the industry or equity market is present in one of the checkpoint and the run only");
     ar(env_, totals_, current_, last_quarter_);
     if (industry_) ar(*industry_);
-    if (exchange_) ar(*exchange_);
+    if (equity_market_) ar(*equity_market_);
   }
   // This rank's per-agent state, by population (enterprises, and investors with a market).
   std::vector<io::AgentSlice> checkpoint_slices();
@@ -87,7 +87,7 @@ class Economy {
   EnvironmentNow env_;  // the current quarter's environment
   EnterprisePopulation enterprises_;
   std::optional<Industry> industry_;
-  std::optional<Exchange> exchange_;
+  std::optional<EquityMarket> equity_market_;
   EnterpriseAggregates totals_;  // after the last quarter run (before quarter 0: the initial state)
   EnterpriseConditions current_;
   int last_quarter_ = -1;

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "agents/markets.hpp"
+#include "agents/compute_and_chip_markets.hpp"
 #include "engine/error.hpp"
 #include "engine/finite.hpp"
 

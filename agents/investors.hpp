@@ -2,7 +2,7 @@
 // Investors trading on the equity market (docs/ODD.md, "Investors"). Structure-of-arrays over the agents
 // this rank owns; each agent's money and shares are the totals of the real investors it stands for.
 // An investor's orders are its trade scale times its strategy group's per-unit order of the day (the
-// group noise is common, see agents/exchange.hpp), so the daily pass only draws strategies and
+// group noise is common, see agents/equity_market.hpp), so the daily pass only draws strategies and
 // sums trade scales; the quarter's trades are settled in one pass from the 63 strategy bits. The result
 // is what settling every day would give, and the daily pass touches 16 bytes per investor.
 #include <cstdint>
@@ -15,7 +15,7 @@
 #include "engine/reduce.hpp"
 #include "engine/rng.hpp"
 #include "engine/serialize.hpp"
-#include "market.pb.h"
+#include "equity_market.pb.h"
 
 namespace megacycle {
 

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "engine/serialize.hpp"
-#include "market.pb.h"
+#include "equity_market.pb.h"
 
 namespace megacycle {
 

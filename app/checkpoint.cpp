@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 
 std::vector<io::AgentSlice> Economy::checkpoint_slices() {
   std::vector<io::AgentSlice> slices{enterprises_.checkpoint_slice()};
-  if (exchange_) slices.push_back(exchange_->checkpoint_slice());
+  if (equity_market_) slices.push_back(equity_market_->checkpoint_slice());
   return slices;
 }
 

@@ -10,7 +10,7 @@
 #include "app/checkpoint.hpp"
 #include "agents/economy.hpp"
 #include "app/ensemble.hpp"
-#include "agents/market_diagnostics.hpp"
+#include "agents/equity_market_diagnostics.hpp"
 #include "app/scenario.hpp"
 #include "app/simulate.hpp"
 #include "app/sweep.hpp"
@@ -229,7 +229,7 @@ int bench_command(Comm& comm, const BenchOptions& options) {
     fmt::print("  peak RSS per rank  {:10.1f} MiB (largest rank)\n", rss);
     for (const auto& [phase, seconds] : economy.phases().seconds())
       fmt::print("  phase {:<22} {:5.1f}%\n", phase, 100.0 * seconds / wall);
-    if (const Exchange* market = economy.exchange()) {
+    if (const EquityMarket* market = economy.equity_market()) {
       // The daily step: every investor draws its strategy each trading day (one reduction a day), and the
       // quarter's settlement; the phase's time on rank 0 includes waiting for the others' reductions.
       double seconds = 0;

@@ -108,8 +108,8 @@ Panels::Panels(Comm& comm, const Economy& economy, const Scenario& scenario, con
     enterprises_->write_static(columns);
   }
   if (options.investors) {
-    if (!economy.exchange()) throw Error("panels: investors asked for, but the run has no equity market");
-    const auto& market = *economy.exchange();
+    if (!economy.equity_market()) throw Error("panels: investors asked for, but the run has no equity market");
+    const auto& market = *economy.equity_market();
     const auto& pop = market.investor_population();
     const auto& p = pop.partition();
     const auto& st = pop.state();
@@ -173,7 +173,7 @@ void Panels::append_enterprises(int t) {
 }
 
 void Panels::append_investors(int t) {
-  const auto& market = *economy_.exchange();
+  const auto& market = *economy_.equity_market();
   const auto& st = market.investor_population().state();
   const std::size_t n = st.size(), stocks = market.investor_population().stocks();
   std::vector<double> price;

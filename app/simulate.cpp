@@ -10,7 +10,7 @@
 #include "app/checkpoint.hpp"
 #include "app/options.hpp"
 #include "agents/economy.hpp"
-#include "agents/market_diagnostics.hpp"
+#include "agents/equity_market_diagnostics.hpp"
 #include "engine/error.hpp"
 #include "engine/failure.hpp"
 #include "engine/fault_injection.hpp"
@@ -35,7 +35,7 @@ Manifest make_manifest(const LoadedScenario& loaded, const RunOptions& options, 
   for (const auto& o : loaded.overrides) m.add_overrides(o);
   m.set_scenario_effective_text(loaded.effective_text);
   if (loaded.scenario.hyperscaler_size() > 0 && loaded.scenario.equity_market().investors().population() > 0) {
-    EquityMarket market = loaded.scenario.equity_market();
+    EquityMarketRules market = loaded.scenario.equity_market();
     io::write_out_defaults(market);
     google::protobuf::TextFormat::PrintToString(market, m.mutable_equity_market_parameters());
   }
@@ -139,7 +139,7 @@ double simulate(Comm& comm, const LoadedScenario& loaded, Manifest manifest, con
   };
   if (root) open(quarterly, "quarterly.csv", economy.quarterly_header());
   if (root && economy.industry()) open(firms, "firms.csv", economy.firms_header());
-  if (root && economy.exchange()) open(daily, "daily.csv", Exchange::daily_header());
+  if (root && economy.equity_market()) open(daily, "daily.csv", EquityMarket::daily_header());
   // Per-agent panels: written by every rank (collective), into the same staging folder as the CSVs.
   std::optional<Panels> panels;
   if (options.panels.any()) panels.emplace(comm, economy, loaded.scenario, manifest, options.panels, dir / "panel.h5");
@@ -154,7 +154,7 @@ double simulate(Comm& comm, const LoadedScenario& loaded, Manifest manifest, con
     if (firms)
       for (const auto& row : economy.firms_rows(t)) firms->row(row);
     if (daily)
-      for (const auto& row : economy.exchange()->daily_rows(t, economy.period(t))) daily->row(row);
+      for (const auto& row : economy.equity_market()->daily_rows(t, economy.period(t))) daily->row(row);
     if (panels) panels->quarter_done(t);
     progress.quarter_done(t, economy.period(t).c_str());
 
@@ -193,8 +193,8 @@ double simulate(Comm& comm, const LoadedScenario& loaded, Manifest manifest, con
   }
   if (daily) {
     daily->close();
-    const int days = economy.exchange()->days_per_quarter();
-    write_market_diagnostics(*economy.exchange(), loaded.scenario.equity_market().diagnostics(), loaded.scenario.seed(),
+    const int days = economy.equity_market()->days_per_quarter();
+    write_equity_market_diagnostics(*economy.equity_market(), loaded.scenario.equity_market().diagnostics(), loaded.scenario.seed(),
                              [&](long long day) { return economy.period(static_cast<int>(day / days)); }, dir);
     for (const char* f : {"daily.csv", "bubbles.csv", "bsadf.csv", "stylized_facts.csv"}) manifest.add_outputs(f);
   }

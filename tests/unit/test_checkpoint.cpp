@@ -280,10 +280,10 @@ TEST_F(CheckpointTest, AnEconomyResumesExactlyWhereItStopped) {
     b.run_quarter(t);
     EXPECT_EQ(a.quarterly_row(), b.quarterly_row()) << "quarter " << t;
     EXPECT_EQ(a.firms_rows(t), b.firms_rows(t)) << "quarter " << t;
-    EXPECT_EQ(a.exchange()->daily_rows(t, "p"), b.exchange()->daily_rows(t, "p")) << "quarter " << t;
+    EXPECT_EQ(a.equity_market()->daily_rows(t, "p"), b.equity_market()->daily_rows(t, "p")) << "quarter " << t;
   }
   EXPECT_EQ(a.enterprises().state().stage, b.enterprises().state().stage);
-  EXPECT_EQ(a.exchange()->investor_population().state().cash, b.exchange()->investor_population().state().cash);
+  EXPECT_EQ(a.equity_market()->investor_population().state().cash, b.equity_market()->investor_population().state().cash);
 }
 
 TEST_F(CheckpointTest, AnEconomyOfAnotherScenarioIsRefused) {

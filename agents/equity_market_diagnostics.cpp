@@ -1,4 +1,4 @@
-#include "agents/market_diagnostics.hpp"
+#include "agents/equity_market_diagnostics.hpp"
 
 #include <fmt/core.h>
 
@@ -15,12 +15,12 @@ using Row = std::vector<io::CsvWriter::Cell>;
 constexpr std::size_t kMaxAcfLag = 100;
 constexpr double kTailFraction = 0.05;
 
-void write_stylized_facts(const Exchange& exchange, const std::filesystem::path& dir) {
+void write_stylized_facts(const EquityMarket& market, const std::filesystem::path& dir) {
   std::vector<std::string> header = {"series", "observations", "mean", "sd", "acf_r1", "excess_kurtosis",
                                      "hill_tail_index", "hill_tail_fraction"};
   for (std::size_t k = 1; k <= kMaxAcfLag; ++k) header.push_back(fmt::format("acf_abs_{}", k));
   io::CsvWriter out(dir / "stylized_facts.csv", header);
-  for (const auto& s : exchange.history()) {
+  for (const auto& s : market.history()) {
     std::vector<double> r;
     for (std::size_t d = 1; d < s.log_price.size(); ++d) r.push_back(s.log_price[d] - s.log_price[d - 1]);
     const auto f = analysis::stylized_facts(r, kMaxAcfLag, kTailFraction);
@@ -34,10 +34,10 @@ void write_stylized_facts(const Exchange& exchange, const std::filesystem::path&
 
 }  // namespace
 
-void write_market_diagnostics(const Exchange& exchange, const BubbleDiagnostics& spec, std::uint64_t seed,
+void write_equity_market_diagnostics(const EquityMarket& market, const BubbleDiagnostics& spec, std::uint64_t seed,
                               const std::function<std::string(long long)>& period_of_day,
                               const std::filesystem::path& dir) {
-  write_stylized_facts(exchange, dir);
+  write_stylized_facts(market, dir);
 
   io::CsvWriter bubbles(dir / "bubbles.csv",
                         {"series", "measure", "samples", "sample_every_days", "gsadf", "gsadf_critical_value",
@@ -46,7 +46,7 @@ void write_market_diagnostics(const Exchange& exchange, const BubbleDiagnostics&
   io::CsvWriter sequence(dir / "bsadf.csv",
                          {"series", "measure", "sample", "day", "period", "value", "bsadf", "critical_value"});
   const auto every = static_cast<std::size_t>(spec.sample_every_days());
-  const std::size_t days = exchange.history().front().log_price.size();
+  const std::size_t days = market.history().front().log_price.size();
   const std::size_t T = days / every;
   const int lags = spec.adf_lags();
   // Too short for the test (fewer samples than two minimum windows): the files keep their headers only.
@@ -58,7 +58,7 @@ void write_market_diagnostics(const Exchange& exchange, const BubbleDiagnostics&
                                          ? static_cast<std::size_t>(spec.min_episode_samples())
                                          : static_cast<std::size_t>(std::lround(std::log(static_cast<double>(T))));
     const auto day_of = [&](std::size_t i) { return static_cast<long long>((i + 1) * every - 1); };
-    for (const auto& s : exchange.history()) {
+    for (const auto& s : market.history()) {
       for (const auto* measure : {"log_price", "log_price_to_fundamental"}) {
         const auto& daily = std::string(measure) == "log_price" ? s.log_price : s.log_price_to_fundamental;
         std::vector<double> y(T);

@@ -7,13 +7,13 @@
 #include <functional>
 #include <string>
 
-#include "agents/exchange.hpp"
-#include "market.pb.h"
+#include "agents/equity_market.hpp"
+#include "equity_market.pb.h"
 
 namespace megacycle {
 
 // Writes the three files into `dir`. period_of_day names the quarter of a global trading day.
-void write_market_diagnostics(const Exchange& exchange, const BubbleDiagnostics& spec, std::uint64_t seed,
+void write_equity_market_diagnostics(const EquityMarket& market, const BubbleDiagnostics& spec, std::uint64_t seed,
                               const std::function<std::string(long long)>& period_of_day,
                               const std::filesystem::path& dir);
 

@@ -2,18 +2,18 @@
 // (docs/outputs.md names every column).
 #include <numeric>
 
-#include "agents/exchange.hpp"
+#include "agents/equity_market.hpp"
 #include "engine/finite.hpp"
 
 namespace megacycle {
 
-std::vector<std::string> Exchange::daily_header() {
+std::vector<std::string> EquityMarket::daily_header() {
   return {"day",         "quarter",      "period",     "day_in_quarter",         "stock",
           "price",       "fundamental",  "price_to_fundamental", "log_return",    "volume_usd_b",
           "market_value_usd_b", "fundamentalist_share"};
 }
 
-std::vector<std::vector<io::CsvWriter::Cell>> Exchange::daily_rows(int t, const std::string& period) const {
+std::vector<std::vector<io::CsvWriter::Cell>> EquityMarket::daily_rows(int t, const std::string& period) const {
   std::vector<std::vector<io::CsvWriter::Cell>> rows;
   for (int d = 0; d < days_; ++d) {
     const auto k = static_cast<std::size_t>(d);
@@ -38,7 +38,7 @@ std::vector<std::vector<io::CsvWriter::Cell>> Exchange::daily_rows(int t, const 
   return rows;
 }
 
-std::vector<std::string> Exchange::quarterly_header() {
+std::vector<std::string> EquityMarket::quarterly_header() {
   return {"ai_index",
           "ai_price_to_fundamental",
           "market_price_to_fundamental",
@@ -54,7 +54,7 @@ std::vector<std::string> Exchange::quarterly_header() {
           "equity_shares_gap"};
 }
 
-std::vector<io::CsvWriter::Cell> Exchange::quarterly_row() const {
+std::vector<io::CsvWriter::Cell> EquityMarket::quarterly_row() const {
   double ai = 0, all = 0, fundamental = 0, inventory = 0;
   for (const auto& s : stocks_) {
     all += s.market_value(), fundamental += s.fundamental_value(), inventory += s.inventory * s.price();
@@ -69,12 +69,12 @@ std::vector<io::CsvWriter::Cell> Exchange::quarterly_row() const {
           inv.wealth,   inv.cash,   inventory,        mm_cash_,          money_gap_,           shares_gap_};
 }
 
-std::vector<std::string> Exchange::firm_header() {
+std::vector<std::string> EquityMarket::firm_header() {
   return {"share_price_usd", "fundamental_per_share_usd", "price_to_fundamental", "market_value_usd_b",
           "shares_outstanding_b", "expected_growth_per_year"};
 }
 
-std::vector<io::CsvWriter::Cell> Exchange::firm_columns(std::size_t j) const {
+std::vector<io::CsvWriter::Cell> EquityMarket::firm_columns(std::size_t j) const {
   const auto& s = stocks_[j];
   return {s.price(), s.fundamental, price_to_fundamental(j), s.market_value(), s.shares, s.expected_growth};
 }

@@ -51,10 +51,10 @@ struct Stock {
   }
 };
 
-class Exchange {
+class EquityMarket {
  public:
   // Collective. The industry must have been built; the stocks are its hyperscalers and chip vendors.
-  Exchange(Comm& comm, const Scenario& scenario, std::uint32_t replicate, const Industry& industry);
+  EquityMarket(Comm& comm, const Scenario& scenario, std::uint32_t replicate, const Industry& industry);
 
   // Step 8 of quarter t: fundamentals and payouts from the quarter's accounts, D trading days, settlement,
   // and the conservation checks of money and shares. Collective.
@@ -117,7 +117,7 @@ class Exchange {
   double ai_ratio(bool today) const;
 
   Comm& comm_;
-  const EquityMarket& spec_;
+  const EquityMarketRules& spec_;
   int days_;
   std::vector<Stock> stocks_;
   InvestorPopulation investors_;
@@ -137,4 +137,4 @@ class Exchange {
 }  // namespace megacycle
 
 CEREAL_CLASS_VERSION(megacycle::Stock, 1);
-CEREAL_CLASS_VERSION(megacycle::Exchange, 1);
+CEREAL_CLASS_VERSION(megacycle::EquityMarket, 1);

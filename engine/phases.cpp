@@ -1,4 +1,4 @@
-#include "engine/schedule.hpp"
+#include "engine/phases.hpp"
 
 #include <algorithm>
 

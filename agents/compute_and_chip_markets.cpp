@@ -1,4 +1,4 @@
-#include "agents/markets.hpp"
+#include "agents/compute_and_chip_markets.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "agents/exchange.hpp"
+#include "agents/equity_market.hpp"
 
 #include <fmt/core.h>
 
@@ -37,7 +37,7 @@ double Stock::narrative_growth() const {
   return (log_value[3] - log_value[3 - span]) * 4.0 / span;
 }
 
-Exchange::Exchange(Comm& comm, const Scenario& scenario, std::uint32_t replicate, const Industry& industry)
+EquityMarket::EquityMarket(Comm& comm, const Scenario& scenario, std::uint32_t replicate, const Industry& industry)
     : comm_(comm),
       spec_(scenario.equity_market()),
       days_(spec_.trading_days_per_quarter()),
@@ -87,12 +87,12 @@ Exchange::Exchange(Comm& comm, const Scenario& scenario, std::uint32_t replicate
   history_.push_back({"AI_index", {}, {}});
 }
 
-double Exchange::price_to_fundamental(std::size_t j) const {
+double EquityMarket::price_to_fundamental(std::size_t j) const {
   const auto& s = stocks_[j];
   return s.fundamental > 0 ? s.price() / s.fundamental : 1.0;
 }
 
-double Exchange::ai_ratio(bool today) const {
+double EquityMarket::ai_ratio(bool today) const {
   double value = 0, fundamental = 0;
   for (const auto& s : stocks_) {
     if (!s.ai) continue;
@@ -102,7 +102,7 @@ double Exchange::ai_ratio(bool today) const {
   return fundamental > 0 ? value / fundamental : 1.0;
 }
 
-void Exchange::trade_quarter(int t, const EnvironmentNow& env) {
+void EquityMarket::trade_quarter(int t, const EnvironmentNow& env) {
   pay_out(t, env);
   value_firms(t, env);
   const std::size_t S = stocks_.size();
@@ -119,7 +119,7 @@ void Exchange::trade_quarter(int t, const EnvironmentNow& env) {
   sentiment_ = ai_ratio(false);
 }
 
-void Exchange::pay_out(int t, const EnvironmentNow& env) {
+void EquityMarket::pay_out(int t, const EnvironmentNow& env) {
   // Interest on the cash held at the start of the quarter (investors' is paid per investor in settle()).
   const double rate = env.risk_free_rate / 4.0;
   inflows_ += (investors_.totals().cash + mm_cash_) * rate;
@@ -144,7 +144,7 @@ void Exchange::pay_out(int t, const EnvironmentNow& env) {
   }
 }
 
-void Exchange::value_firms(int t, const EnvironmentNow& env) {
+void EquityMarket::value_firms(int t, const EnvironmentNow& env) {
   const auto& v = spec_.valuation();
   const double rate = env.risk_free_rate + env.equity_risk_premium;
   for (auto& s : stocks_) {
@@ -183,7 +183,7 @@ void Exchange::value_firms(int t, const EnvironmentNow& env) {
   }
 }
 
-void Exchange::trade_day(int t, int d) {
+void EquityMarket::trade_day(int t, int d) {
   const auto& fw = spec_.dynamics();
   const std::size_t S = stocks_.size();
   const std::uint64_t time = static_cast<std::uint64_t>(t) * static_cast<std::uint64_t>(days_) + static_cast<std::uint64_t>(d);
@@ -244,7 +244,7 @@ void Exchange::trade_day(int t, int d) {
   fundamentalist_scale_ = investors_.choose_strategies(comm_, time + 1, d + 1, p_fundamentalist);
 }
 
-void Exchange::settle(const EnvironmentNow& env) {
+void EquityMarket::settle(const EnvironmentNow& env) {
   const std::size_t S = stocks_.size();
   const auto D = static_cast<std::size_t>(days_);
   std::vector<double> dividend(S), close(S), chartist(S, 0.0), extra(D * S), extra_value(D, 0.0);
@@ -267,7 +267,7 @@ void Exchange::settle(const EnvironmentNow& env) {
   fundamentalist_scale_ = investors_.totals().fundamentalist_scale;
 }
 
-void Exchange::check(int t) {
+void EquityMarket::check(int t) {
   // Money: what investors and the market maker hold equals what they started with plus what came in.
   const double money = investors_.totals().cash + mm_cash_;
   const double scale = std::max({1.0, std::abs(investors_.totals().wealth), std::abs(opening_money_ + inflows_)});
