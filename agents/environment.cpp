@@ -1,11 +1,31 @@
 #include "agents/environment.hpp"
 
+#include <fmt/core.h>
+
 #include <cmath>
+
+#include "engine/error.hpp"
+#include "options.pb.h"
 
 namespace megacycle {
 namespace {
 
-PiecewiseLinear path(const Schedule& schedule, double default_level) {
+// The time path of the Environment field `name`: its points, or, without points, the constant level
+// that the field's options in proto/scenario.proto give (default_level, or the value of the sibling
+// field default_level_field names). The defaults are read from the schema, never written here.
+PiecewiseLinear path(const Environment& env, const char* name) {
+  const auto* field = Environment::descriptor()->FindFieldByName(name);
+  if (!field || field->message_type() != Schedule::descriptor())
+    throw Error(fmt::format("environment.{} is not a schedule field of proto/scenario.proto", name));
+  const auto& schedule = static_cast<const Schedule&>(Environment::GetReflection()->GetMessage(env, field));
+  const auto& options = field->options();
+  double default_level = options.GetExtension(megacycle::default_level);
+  if (options.HasExtension(megacycle::default_level_field)) {
+    const auto* level = Environment::descriptor()->FindFieldByName(options.GetExtension(megacycle::default_level_field));
+    if (!level || level->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_DOUBLE)
+      throw Error(fmt::format("environment.{}: its default_level_field names no double field", name));
+    default_level = Environment::GetReflection()->GetDouble(env, level);
+  }
   std::vector<std::pair<double, double>> knots;
   for (const auto& point : schedule.point()) knots.emplace_back(point.quarter(), point.value());
   return PiecewiseLinear(std::move(knots), default_level);
@@ -28,22 +48,21 @@ std::vector<double> EnvironmentPaths::demand_growth_multipliers(int quarters) co
   return m;
 }
 
-// The default levels below are the ones proto/scenario.proto documents for each schedule.
 EnvironmentPaths::EnvironmentPaths(const Scenario& s)
-    : compute_price_(path(s.environment().compute_price(), s.environment().reference_price_usd_per_unit_hour())),
-      capability_(path(s.environment().capability_index(), 1.0)),
-      efficiency_(path(s.environment().algorithmic_efficiency(), 1.0)),
-      risk_free_(path(s.environment().risk_free_rate(), 0.04)),
-      premium_(path(s.environment().equity_risk_premium(), 0.05)),
-      energy_(path(s.environment().energy_price_usd_per_mwh(), 80.0)),
-      grid_(path(s.environment().grid_connection_mw_per_quarter(), 4000.0)),
-      export_(path(s.environment().export_control_share(), 0.0)),
-      subsidy_(path(s.environment().capex_subsidy_rate(), 0.0)),
-      sentiment_(path(s.environment().investor_sentiment(), 1.0)),
-      hazard_(path(s.environment().adoption_hazard_multiplier(), 1.0)),
-      demand_growth_(path(s.environment().ai_demand_growth_multiplier(), 1.0)),
-      productivity_(path(s.environment().ai_productivity_multiplier(), 1.0)),
-      lab_funding_(path(s.environment().ai_lab_funding_multiplier(), 1.0)),
+    : compute_price_(path(s.environment(), "compute_price")),
+      capability_(path(s.environment(), "capability_index")),
+      efficiency_(path(s.environment(), "algorithmic_efficiency")),
+      risk_free_(path(s.environment(), "risk_free_rate")),
+      premium_(path(s.environment(), "equity_risk_premium")),
+      energy_(path(s.environment(), "energy_price_usd_per_mwh")),
+      grid_(path(s.environment(), "grid_connection_mw_per_quarter")),
+      export_(path(s.environment(), "export_control_share")),
+      subsidy_(path(s.environment(), "capex_subsidy_rate")),
+      sentiment_(path(s.environment(), "investor_sentiment")),
+      hazard_(path(s.environment(), "adoption_hazard_multiplier")),
+      demand_growth_(path(s.environment(), "ai_demand_growth_multiplier")),
+      productivity_(path(s.environment(), "ai_productivity_multiplier")),
+      lab_funding_(path(s.environment(), "ai_lab_funding_multiplier")),
       technology_step_(std::pow(2.0, 1.0 / (4.0 * s.environment().price_performance_doubling_years()))) {}
 
 EnvironmentNow EnvironmentPaths::at(int t) const {

@@ -11,26 +11,31 @@
 #include "engine/error.hpp"
 #include "engine/io/manifest.hpp"
 #include "engine/io/text_input.hpp"
+#include "options.pb.h"
 
 namespace megacycle {
 namespace {
 
-// Which values a schedule allows: > 0 (prices, indices), >= 0 (rates), or a share in [0, 1).
-enum class Allowed { positive, non_negative, share };
-
-void check_schedule(io::ValidationReport& report, const std::string& path, const Schedule& schedule,
-                    Allowed allowed = Allowed::positive) {
-  for (int i = 0; i < schedule.point_size(); ++i) {
-    const auto& point = schedule.point(i);
-    const std::string at = fmt::format("{}.point[{}]", path, i);
-    if (i > 0 && point.quarter() <= schedule.point(i - 1).quarter())
-      report.add(at + ".quarter", fmt::format("{} must be greater than the previous point's quarter ({})",
-                                              point.quarter(), schedule.point(i - 1).quarter()));
-    const double v = point.value();
-    if (allowed == Allowed::positive && !(v > 0)) report.add(at + ".value", fmt::format("{} must be > 0", v));
-    if (allowed == Allowed::non_negative && !(v >= 0)) report.add(at + ".value", fmt::format("{} must be >= 0", v));
-    if (allowed == Allowed::share && !(v >= 0 && v < 1))
-      report.add(at + ".value", fmt::format("{} must be in [0, 1)", v));
+// Every schedule of the environment: points in increasing quarter order, values in the range its
+// schedule_values option allows (proto/options.proto; > 0 unless NON_NEGATIVE or SHARE).
+void check_schedules(io::ValidationReport& report, const Environment& env) {
+  const auto* type = Environment::descriptor();
+  for (int f = 0; f < type->field_count(); ++f) {
+    const auto* field = type->field(f);
+    if (field->message_type() != Schedule::descriptor()) continue;
+    const auto& schedule = static_cast<const Schedule&>(Environment::GetReflection()->GetMessage(env, field));
+    const ScheduleValues allowed = field->options().GetExtension(megacycle::schedule_values);
+    for (int i = 0; i < schedule.point_size(); ++i) {
+      const auto& point = schedule.point(i);
+      const std::string at = fmt::format("environment.{}.point[{}]", field->name(), i);
+      if (i > 0 && point.quarter() <= schedule.point(i - 1).quarter())
+        report.add(at + ".quarter", fmt::format("{} must be greater than the previous point's quarter ({})",
+                                                point.quarter(), schedule.point(i - 1).quarter()));
+      const double v = point.value();
+      if (allowed == POSITIVE && !(v > 0)) report.add(at + ".value", fmt::format("{} must be > 0", v));
+      if (allowed == NON_NEGATIVE && !(v >= 0)) report.add(at + ".value", fmt::format("{} must be >= 0", v));
+      if (allowed == SHARE && !(v >= 0 && v < 1)) report.add(at + ".value", fmt::format("{} must be in [0, 1)", v));
+    }
   }
 }
 
@@ -91,25 +96,7 @@ void check_industry(const Scenario& s, io::ValidationReport& report) {
 // Consistency rules the schema's ranges cannot express.
 void check_model(const Scenario& s, io::ValidationReport& report) {
   const auto& env = s.environment();
-  check_schedule(report, "environment.compute_price", env.compute_price());
-  check_schedule(report, "environment.capability_index", env.capability_index());
-  check_schedule(report, "environment.algorithmic_efficiency", env.algorithmic_efficiency());
-  check_schedule(report, "environment.risk_free_rate", env.risk_free_rate(), Allowed::non_negative);
-  check_schedule(report, "environment.equity_risk_premium", env.equity_risk_premium(), Allowed::non_negative);
-  check_schedule(report, "environment.energy_price_usd_per_mwh", env.energy_price_usd_per_mwh());
-  check_schedule(report, "environment.grid_connection_mw_per_quarter", env.grid_connection_mw_per_quarter(),
-                 Allowed::non_negative);
-  check_schedule(report, "environment.export_control_share", env.export_control_share(), Allowed::share);
-  check_schedule(report, "environment.capex_subsidy_rate", env.capex_subsidy_rate(), Allowed::share);
-  check_schedule(report, "environment.investor_sentiment", env.investor_sentiment());
-  check_schedule(report, "environment.adoption_hazard_multiplier", env.adoption_hazard_multiplier(),
-                 Allowed::non_negative);
-  check_schedule(report, "environment.ai_demand_growth_multiplier", env.ai_demand_growth_multiplier(),
-                 Allowed::non_negative);
-  check_schedule(report, "environment.ai_productivity_multiplier", env.ai_productivity_multiplier(),
-                 Allowed::non_negative);
-  check_schedule(report, "environment.ai_lab_funding_multiplier", env.ai_lab_funding_multiplier(),
-                 Allowed::non_negative);
+  check_schedules(report, env);
   check_industry(s, report);
 
   const auto& e = s.enterprises();
