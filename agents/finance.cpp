@@ -51,9 +51,15 @@ MinskyClass settle_quarter(Books& books, const FinanceRules& rules, const Enviro
   }
   books.close_quarter();
 
-  const auto& s = books.statements();
-  const double operating = s.ebitda() - s.tax;
-  if (operating >= s.interest_expense + principal) return MinskyClass::hedge;
+  return minsky_class(books.statements(), principal);
+}
+
+MinskyClass minsky_class(const Statements& s, double principal_due) {
+  // Cash flow from operations net of the capital consumed (depreciation stands for the reinvestment
+  // that keeps the capacity earning it), after tax, plus interest received (docs/ODD.md, 7.13). It
+  // exceeds the interest expense exactly when net income is positive, so a loss-making firm is Ponzi.
+  const double operating = s.ebitda() - s.depreciation - s.tax + s.interest_income;
+  if (operating >= s.interest_expense + principal_due) return MinskyClass::hedge;
   if (operating >= s.interest_expense) return MinskyClass::speculative;
   return MinskyClass::ponzi;
 }

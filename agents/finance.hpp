@@ -43,10 +43,16 @@ double debt_headroom(const FinanceRules& rules, double debt, double annual_ebitd
 
 // After the quarter's operations are booked: interest, tax, repayment of the debt falling due, then
 // borrowing or equity issuance to restore `cash_target`, or payouts above it; closes the books and
-// returns the Minsky class (hedge: operating cash flow covers interest and principal due;
-// speculative: interest only; Ponzi: not even interest).
+// returns the Minsky class of the quarter (minsky_class with the principal that fell due).
 MinskyClass settle_quarter(Books& books, const FinanceRules& rules, const EnvironmentNow& env, double cash_target,
                            double annual_ebitda);
+
+// Minsky (1986, 1992) class of a quarter's statements, with the cash flow available for debt service
+// C = EBITDA - depreciation - tax + interest income (operating cash flow net of the capital consumed):
+// hedge if C covers interest expense + principal_due, speculative if it covers the interest expense
+// only (the principal is rolled over), Ponzi otherwise (debt grows to pay interest). C >= interest
+// expense is the same as net income >= 0.
+MinskyClass minsky_class(const Statements& s, double principal_due);
 
 }  // namespace megacycle
 

@@ -4,6 +4,7 @@
 // settle_quarter's borrowing, payouts and Minsky classes on constructed cases.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -385,16 +386,62 @@ TEST(SettleQuarter, PaysOutFromPositiveFreeCashFlow) {
   EXPECT_EQ(burning.statements().dividends + burning.statements().buybacks, 0.0);
 }
 
+TEST(MinskyClass, ClassifiesConstructedFirms) {
+  // Cash flow for debt service C = EBITDA - depreciation - tax + interest income (ODD 7.13).
+  auto firm = [](double revenue, double opex, double depreciation, double interest, double interest_income) {
+    Statements s;
+    s.ai_revenue = revenue;
+    s.operating_expense = opex;
+    s.depreciation = depreciation;
+    s.interest_expense = interest;
+    s.interest_income = interest_income;
+    s.tax = 0.21 * std::max(0.0, s.pretax_income());
+    return s;
+  };
+  // Hedge: EBITDA 20, depreciation 5, interest 1.5, tax 2.835: C = 12.165 covers 1.5 + principal 5.
+  const Statements hedge = firm(30.0, 10.0, 5.0, 1.5, 0.0);
+  EXPECT_NEAR(hedge.ebitda() - hedge.depreciation - hedge.tax, 12.165, 1e-12);
+  EXPECT_EQ(minsky_class(hedge, 5.0), MinskyClass::hedge);
+  // The same firm with 3x the principal falling due (6.5 -> 16.5) must roll part of it over.
+  EXPECT_EQ(minsky_class(hedge, 15.0), MinskyClass::speculative);
+  // Speculative: EBITDA 10, depreciation 6, tax 0.525: C = 3.475 covers interest 1.5, not 1.5 + 5.
+  const Statements speculative = firm(16.0, 6.0, 6.0, 1.5, 0.0);
+  EXPECT_GT(speculative.net_income(), 0.0);
+  EXPECT_EQ(minsky_class(speculative, 5.0), MinskyClass::speculative);
+  // Ponzi, a Neocloud: revenue 20 a quarter, debt 400 (20x quarterly revenue) maturing over 40 quarters,
+  // interest 4 a quarter; EBITDA 15 is positive, but depreciation of 14 leaves C = 1 < interest 4, a loss
+  // of 3. By EBITDA - tax (15 >= 4 + 10) it would have been hedge.
+  const Statements ponzi = firm(20.0, 5.0, 14.0, 4.0, 0.0);
+  EXPECT_NEAR(ponzi.net_income(), -3.0, 1e-12);
+  EXPECT_GE(ponzi.ebitda() - ponzi.tax, 4.0 + 400.0 / 40);
+  EXPECT_EQ(minsky_class(ponzi, 400.0 / 40), MinskyClass::ponzi);
+  // No debt: interest and principal 0, so any firm with C >= 0 is hedge; a loss is still not hedge.
+  EXPECT_EQ(minsky_class(firm(5.0, 5.0, 0.0, 0.0, 0.0), 0.0), MinskyClass::hedge);
+  EXPECT_EQ(minsky_class(firm(5.0, 5.0, 1.0, 0.0, 0.0), 0.0), MinskyClass::ponzi);
+  // Interest received is a cash flow from assets held: it lifts C from 1 to 2, enough to cover interest 1.5.
+  EXPECT_EQ(minsky_class(firm(4.0, 1.0, 2.0, 1.5, 0.0), 5.0), MinskyClass::ponzi);
+  EXPECT_EQ(minsky_class(firm(4.0, 1.0, 2.0, 1.5, 1.0), 5.0), MinskyClass::speculative);
+  // Ponzi exactly when the quarter shows a loss (C >= interest expense <=> net income >= 0).
+  std::mt19937_64 gen(7);
+  std::uniform_real_distribution<double> u(0.0, 10.0);
+  for (int k = 0; k < 1000; ++k) {
+    const Statements s = firm(u(gen), u(gen), u(gen), u(gen), 0.1 * u(gen));
+    EXPECT_EQ(minsky_class(s, u(gen)) == MinskyClass::ponzi, s.net_income() < 0) << "case " << k;
+  }
+}
+
 TEST(SettleQuarter, ClassifiesHedgeSpeculativeAndPonzi) {
   // Debt 100 at 2 turns of leverage: rate 4% + 1% + 1% x (2 - 1) = 6%/year, interest 1.5 a quarter;
-  // principal 100 / 20 = 5 a quarter. Operating cash (EBITDA - tax) against interest + principal.
+  // principal 100 / 20 = 5 a quarter. C = EBITDA - depreciation - tax (no cash, so no interest income)
+  // against interest + principal.
   const auto r = rules();
   struct Case {
-    double ebitda;
+    double ebitda, depreciation;
     MinskyClass expected;
   };
-  for (const Case& c : {Case{20.0, MinskyClass::hedge}, Case{4.0, MinskyClass::speculative},
-                        Case{1.0, MinskyClass::ponzi}, Case{-3.0, MinskyClass::ponzi}}) {
+  for (const Case& c : {Case{20.0, 0.0, MinskyClass::hedge}, Case{20.0, 15.0, MinskyClass::speculative},
+                        Case{4.0, 0.0, MinskyClass::speculative}, Case{4.0, 3.0, MinskyClass::ponzi},
+                        Case{1.0, 0.0, MinskyClass::ponzi}, Case{-3.0, 0.0, MinskyClass::ponzi}}) {
     Ledger ledger;
     Books firm(ledger, "Firm", 0.0, 150.0, 100.0);
     firm.open_quarter();
@@ -402,8 +449,11 @@ TEST(SettleQuarter, ClassifiesHedgeSpeculativeAndPonzi) {
       firm.ai_sale(kCustomers, c.ebitda);
     else
       firm.operating_expense(kSuppliers, -c.ebitda);
+    if (c.depreciation > 0) firm.depreciate(c.depreciation);
     const MinskyClass got = settle_quarter(firm, r, env(), 0.0, /*annual_ebitda=*/50.0);
-    EXPECT_EQ(got, c.expected) << "EBITDA " << c.ebitda << ": got " << kMinskyNames[static_cast<int>(got)];
+    EXPECT_EQ(got, c.expected) << "EBITDA " << c.ebitda << ", depreciation " << c.depreciation << ": got "
+                               << kMinskyNames[static_cast<int>(got)];
+    EXPECT_EQ(got, minsky_class(firm.statements(), 5.0));
     EXPECT_NEAR(firm.statements().interest_expense, 1.5, 1e-12);
     EXPECT_NEAR(firm.statements().debt_repaid, 5.0, 1e-12);
     EXPECT_LT(firm.consistency_gap(), 1e-12);
