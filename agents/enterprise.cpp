@@ -119,6 +119,15 @@ int size_class_of(double employees) {
   return 3;
 }
 
+double potential_adopter_share(const Scenario& scenario, int size_class, int sector) {
+  const auto& a = scenario.enterprises().adoption();
+  const double by_class[kSizeClassCount] = {a.potential_share_micro(), a.potential_share_small(),
+                                            a.potential_share_medium(), a.potential_share_large()};
+  const double multiplier =
+      scenario.enterprises().sector_size() ? scenario.enterprises().sector(sector).potential_multiplier() : 1.0;
+  return std::min(1.0, by_class[size_class] * multiplier);
+}
+
 void EnterpriseState::resize(std::size_t n) {
   sector.resize(n);
   size_class.resize(n);
@@ -126,6 +135,7 @@ void EnterpriseState::resize(std::size_t n) {
   innovativeness.resize(n);
   productivity.resize(n);
   weight.resize(n);
+  potential.resize(n, 1);
   stage.resize(n, Stage::none);
   quarters_in_stage.resize(n, 0);
   low_roi_quarters.resize(n, 0);
@@ -138,7 +148,7 @@ double EnterpriseState::bytes_per_agent() const {
   if (stage.empty()) return 0.0;
   const std::size_t bytes = sector.capacity() + size_class.capacity() + stage.capacity() +
                             quarters_in_stage.capacity() + low_roi_quarters.capacity() + provider.capacity() +
-                            reevaluation_countdown.capacity() +
+                            reevaluation_countdown.capacity() + potential.capacity() +
                             sizeof(float) * (employees.capacity() + innovativeness.capacity() +
                                              productivity.capacity() + weight.capacity() +
                                              compute_demand.capacity());
@@ -219,6 +229,8 @@ void EnterprisePopulation::draw_traits() {
 
   StreamKey key = key_;
   key.purpose = kPurposeTraits;
+  StreamKey potential_key = key_;
+  potential_key.purpose = kPurposePotential;
   for (std::size_t i = 0; i < state_.size(); ++i) {
     Stream rng(key, partition_.begin() + i, 0);
     std::size_t s = 0;
@@ -239,19 +251,34 @@ void EnterprisePopulation::draw_traits() {
     state_.weight[i] = static_cast<float>(base_weight * density_ratio);
     state_.innovativeness[i] = static_cast<float>(innov);
     state_.productivity[i] = static_cast<float>(std::exp(log_mean + log_sd * rng.normal()));
+    // Potential adopter with probability m, from its own stream keyed by the global id (so the same at
+    // any rank count, and the traits above unchanged); m = 1 needs no draw.
+    const double m = potential_adopter_share(scenario_, state_.size_class[i], static_cast<int>(s));
+    state_.potential[i] = m >= 1.0 || Stream(potential_key, partition_.begin() + i, 0).uniform() < m ? 1 : 0;
   }
 }
 
 void EnterprisePopulation::draw_initial_stages(Comm& comm) {
   const auto& a = scenario_.enterprises().adoption();
-  // Adopt with probability proportional to innovativeness, scaled so the weighted share hits the target.
-  BlockSums mean_innov(partition_, 2);
+  // Adopt with probability proportional to innovativeness, scaled so the weighted share hits the target;
+  // only potential adopters can be among them.
+  // Also the weighted potential-adopter share by sector, for the imitation terms.
+  BlockSums mean_innov(partition_, 2 + 2 * sectors_);
   for (std::size_t i = 0; i < state_.size(); ++i) {
     auto row = mean_innov.row(i >> block_shift_);
-    row[0] += double{state_.weight[i]} * state_.innovativeness[i];
+    if (state_.potential[i]) row[0] += double{state_.weight[i]} * state_.innovativeness[i];
     row[1] += state_.weight[i];
+    row[2 + state_.sector[i]] += state_.weight[i];
+    if (state_.potential[i]) row[2 + sectors_ + state_.sector[i]] += state_.weight[i];
   }
   const auto totals = mean_innov.combine(comm);
+  imitation_scale_.assign(sectors_ + 1, 1.0);
+  double potential_total = 0;
+  for (std::size_t s = 0; s < sectors_; ++s) {
+    potential_total += totals[2 + sectors_ + s];
+    if (totals[2 + sectors_ + s] > 0) imitation_scale_[s] = totals[2 + s] / totals[2 + sectors_ + s];
+  }
+  if (potential_total > 0) imitation_scale_[sectors_] = totals[1] / potential_total;
   const double scale = totals[0] > 0 ? a.initial_adoption_share() * totals[1] / totals[0] : 0.0;
   const int pilot_quarters = scenario_.enterprises().stages().pilot_quarters();
   const double hurdle = scenario_.enterprises().stages().production_roi_hurdle();
@@ -259,6 +286,7 @@ void EnterprisePopulation::draw_initial_stages(Comm& comm) {
   StreamKey key = key_;
   key.purpose = kPurposeInitialStage;
   for (std::size_t i = 0; i < state_.size(); ++i) {
+    if (!state_.potential[i]) continue;
     Stream rng(key, partition_.begin() + i, 0);
     if (rng.uniform() >= scale * state_.innovativeness[i]) continue;
     // Only firms whose ROI at reference conditions (the start, in a calibrated scenario) clears the
@@ -340,8 +368,12 @@ void EnterprisePopulation::step(int quarter, const EnterpriseConditions& c) {
   key.purpose = kPurposeQuarter;
   const auto t = static_cast<std::uint64_t>(quarter);
   const GlobalId first_id = partition_.begin();
-  const double price_term = c.hazard_price_term, peer_coefficient = c.peer_coefficient;
-  const double* imitation = c.imitation.data();
+  const double price_term = c.hazard_price_term;
+  // Imitation among potential adopters: adopters over the potential, not over all firms (Bass's N/m).
+  std::vector<double> imitation_terms(c.imitation);
+  for (std::size_t s = 0; s < imitation_terms.size() && s < sectors_; ++s) imitation_terms[s] *= imitation_scale_[s];
+  const double peer_coefficient = c.peer_coefficient * imitation_scale_[sectors_];
+  const double* imitation = imitation_terms.data();
   const std::size_t providers = providers_;
   const double* usage = c.provider_usage_per_usd_m.data();
   const double* roi_factor = c.provider_roi_factor.data();
@@ -364,9 +396,11 @@ void EnterprisePopulation::step(int quarter, const EnterpriseConditions& c) {
   const float* __restrict productivity = state_.productivity.data();
   const float* __restrict employees = state_.employees.data();
   const std::uint8_t* __restrict sector = state_.sector.data();
+  const std::uint8_t* __restrict potential = state_.potential.data();
 
+  // A firm outside the potential adopters never adopts: it draws nothing and counts no peers.
   auto wants_peers = [&](std::size_t i) {
-    return stage[i] == Stage::none || (stage[i] == Stage::churned && readoption > 0);
+    return potential[i] && (stage[i] == Stage::none || (stage[i] == Stage::churned && readoption > 0));
   };
   auto update = [&]<bool kChoosing>(std::size_t i, int adopting_peers) {
     const Stage from = stage[i];
@@ -376,7 +410,8 @@ void EnterprisePopulation::step(int quarter, const EnterpriseConditions& c) {
     // The ROI the agent realises this quarter, with the provider it had (it chooses after deciding).
     const double roi = roi_factor[provider[i]];
     if (from == Stage::none || from == Stage::churned) {
-      const double factor = from == Stage::none ? 1.0 : readoption;
+      // Outside the potential adopters, never (no draw); else f_i as for everyone.
+      const double factor = !potential[i] ? 0.0 : from == Stage::none ? 1.0 : readoption;
       const double hazard = factor * price_term *
                             (p * innovativeness[i] + imitation[sector[i]] + peer_coefficient * adopting_peers);
       if (factor > 0) {

@@ -29,6 +29,10 @@ inline constexpr int kSizeClassCount = 4;
 inline constexpr const char* kSizeClassNames[kSizeClassCount] = {"micro", "small", "medium", "large"};
 int size_class_of(double employees);
 
+// Share m of the firms of a size class and sector that are potential adopters (ODD 7.2):
+// min(1, adoption.potential_share_<class> x sector.potential_multiplier).
+double potential_adopter_share(const Scenario& scenario, int size_class, int sector);
+
 // Per-agent state. Fixed traits are drawn once at set-up; the rest changes quarter by quarter.
 struct EnterpriseState {
   // Fixed
@@ -38,6 +42,9 @@ struct EnterpriseState {
   std::vector<float> innovativeness;     // multiplier on the Bass p
   std::vector<float> productivity;       // gamma: ROI at reference conditions
   std::vector<float> weight;             // real firms this agent represents
+  // 1 if AI is relevant to the firm at all (a potential adopter, the Bass market potential), else 0:
+  // a non-potential firm never adopts. Drawn from its own stream with probability m(size class, sector).
+  std::vector<std::uint8_t> potential;
   // Changing
   std::vector<Stage> stage;
   std::vector<std::uint8_t> quarters_in_stage;  // saturates at 255
@@ -73,6 +80,11 @@ struct EnterpriseState {
       // 0 makes each adopter draw one at its next quarter, which (re-evaluation being memoryless) gives
       // the same process as if the state had never been saved.
       reevaluation_countdown.assign(stage.size(), 0);
+    }
+    if (version >= 4) {
+      ar(potential);
+    } else {
+      potential.assign(stage.size(), 1);  // before version 4 every firm was a potential adopter
     }
   }
 };
@@ -204,10 +216,13 @@ class EnterprisePopulation {
   std::vector<std::uint8_t> peer_view_;  // 1 = adopter (pilot or production), laid out by network_
   BlockSums sums_;
   int block_shift_;  // local index >> block_shift_ = local block (blocks are powers of two, aligned)
+  // Bass imitation with a market potential (ODD 7.2): 1 / weighted potential-adopter share, per sector
+  // (scales the sector term) and then of all firms (scales the peer term); all 1 when every firm can adopt.
+  std::vector<double> imitation_scale_;
 };
 
 }  // namespace megacycle
 
-CEREAL_CLASS_VERSION(megacycle::EnterpriseState, 3);
+CEREAL_CLASS_VERSION(megacycle::EnterpriseState, 4);
 CEREAL_CLASS_VERSION(megacycle::EnterpriseConditions, 1);
 CEREAL_CLASS_VERSION(megacycle::EnterpriseAggregates, 1);

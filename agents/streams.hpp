@@ -18,6 +18,7 @@ inline constexpr std::uint8_t kPurposeQuarter = 4;       // the quarter's draws:
                                                          // countdown to the next re-evaluation
 inline constexpr std::uint8_t kPurposeInitialProvider = 5;  // provider of an initial adopter and, from
                                                             // the same uniform, its countdown
+inline constexpr std::uint8_t kPurposePotential = 9;  // potential adopter or not (fixed, drawn at set-up)
 
 // Investors (kPopulationInvestors)
 inline constexpr std::uint8_t kPurposeInvestorTraits = 6;    // wealth share, reaction strength, first strategy

@@ -69,6 +69,44 @@ TEST(Enterprises, InitialAdoptionShareHitsTheTargetAndFavoursLargeFirms) {
   EXPECT_GT(t.adopters_by_class[3] / t.firms_by_class[3], 2 * t.adopters_by_class[0] / t.firms_by_class[0]);
 }
 
+TEST(Enterprises, PotentialAdoptersCapAdoptionBySizeClass) {
+  // Bass market potential: a firm outside the potential adopters never adopts, so each size class
+  // saturates at its potential share m, however strong the hazard.
+  auto comm = make_local_comm();
+  auto s = small(300000);
+  s.set_quarters(12);
+  auto* a = s.mutable_enterprises()->mutable_adoption();
+  const double m[kSizeClassCount] = {0.2, 0.3, 0.5, 0.9};
+  a->set_potential_share_micro(m[0]);
+  a->set_potential_share_small(m[1]);
+  a->set_potential_share_medium(m[2]);
+  a->set_potential_share_large(m[3]);
+  a->set_bass_p_per_year(4.0);  // hazard p/4 = 1 x innovativeness: potential adopters adopt fast
+  a->set_initial_adoption_share(0.09);
+  Economy economy(*comm, s, 0);
+  const auto t0 = economy.enterprises().aggregate(*comm);
+  EXPECT_NEAR(t0.adopters() / t0.firms(), 0.09, 0.005);  // the target, from potential adopters only
+  for (int t = 0; t < 12; ++t) economy.run_quarter(t);
+  const EnterpriseState& st = economy.enterprises().state();
+  double firms[kSizeClassCount] = {}, potential[kSizeClassCount] = {}, ever[kSizeClassCount] = {};
+  for (std::size_t i = 0; i < st.size(); ++i) {
+    const int c = st.size_class[i];
+    firms[c] += st.weight[i];
+    potential[c] += st.potential[i] ? st.weight[i] : 0.0f;
+    if (st.stage[i] != Stage::none) ever[c] += st.weight[i];
+    if (!st.potential[i]) ASSERT_EQ(st.stage[i], Stage::none) << "agent " << i << " adopted outside the potential";
+  }
+  for (int c = 0; c < kSizeClassCount; ++c) {
+    EXPECT_NEAR(potential[c] / firms[c], m[c], c == 3 ? 0.05 : 0.02) << kSizeClassNames[c];
+    // Nearly every potential adopter has tried AI by now, and none outside it.
+    EXPECT_LE(ever[c], potential[c] + 1e-6) << kSizeClassNames[c];
+    EXPECT_GT(ever[c] / potential[c], 0.8) << kSizeClassNames[c];
+  }
+  const auto t = economy.enterprises().aggregate(*comm);
+  for (int c = 0; c < kSizeClassCount; ++c)
+    EXPECT_LE(t.adopters_by_class[c] / t.firms_by_class[c], m[c] + 0.02) << kSizeClassNames[c];
+}
+
 TEST(Enterprises, StateRoundTripsThroughCereal) {
   auto comm = make_local_comm();
   const auto s = small(5000);
@@ -92,6 +130,7 @@ TEST(Enterprises, StateRoundTripsThroughCereal) {
   EXPECT_EQ(after.provider, before.provider);
   EXPECT_EQ(after.provider.size(), before.stage.size());
   EXPECT_EQ(after.reevaluation_countdown, before.reevaluation_countdown);
+  EXPECT_EQ(after.potential, before.potential);
 }
 
 TEST(Enterprises, StateStaysWellUnder64BytesPerAgent) {
