@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "engine/comm.hpp"
-#include "engine/io/checkpoint.hpp"
+#include "engine/io/checkpoint_format.hpp"
 #include "engine/partition.hpp"
 #include "engine/reduce.hpp"
 #include "engine/rng.hpp"

@@ -8,7 +8,7 @@
 
 #include "engine/error.hpp"
 #include "engine/failure.hpp"
-#include "engine/io/manifest.hpp"
+#include "engine/io/files.hpp"
 #include "engine/io/text_input.hpp"
 
 namespace megacycle {

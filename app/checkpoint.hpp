@@ -1,7 +1,7 @@
 #pragma once
 // Checkpoint and restart of one run (docs/checkpoints.md): the economy's state written through the
-// engine's checkpoint format (engine/io/checkpoint.hpp) and read back into an economy built afresh from
-// the checkpoint's scenario, at any number of ranks. What is saved: every state member of the
+// engine's checkpoint folders (engine/io/checkpoint_folder.hpp) and read back into an economy built
+// afresh from the checkpoint's scenario, at any number of ranks. What is saved: every state member of the
 // industry, the market and the economy (their serialize() functions, one Cereal archive written by
 // rank 0), and the per-agent state that changes, by global id (checkpoint_slice() of the enterprise and
 // investor populations). What is rebuilt: everything that is a function of the scenario and the seed
@@ -14,7 +14,7 @@
 #include "app/scenario.hpp"
 #include "checkpoint.pb.h"
 #include "engine/comm.hpp"
-#include "engine/io/checkpoint.hpp"
+#include "engine/io/checkpoint_folder.hpp"
 
 namespace megacycle {
 

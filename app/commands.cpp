@@ -18,7 +18,6 @@
 #include "engine/fault_injection.hpp"
 #include "engine/io/csv.hpp"
 #include "engine/memory.hpp"
-#include "engine/io/manifest.hpp"
 #include "engine/io/run_folder.hpp"
 #include "engine/io/text_input.hpp"
 #include "engine/progress.hpp"

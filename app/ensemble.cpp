@@ -1,7 +1,6 @@
 #include "app/ensemble.hpp"
 
 #include <fmt/core.h>
-#include <unistd.h>
 
 #include <charconv>
 #include <chrono>
@@ -14,6 +13,7 @@
 #include "engine/failure.hpp"
 #include "engine/fault_injection.hpp"
 #include "engine/io/csv.hpp"
+#include "engine/io/files.hpp"
 #include "engine/io/manifest.hpp"
 #include "engine/io/run_folder.hpp"
 
@@ -41,22 +41,8 @@ std::pair<int, int> parse_runs(const std::string& text, int runs) {
   return {a, b};
 }
 
-// A temporary name beside `path` that no other process of this job or of another job uses.
-fs::path temporary_name(const fs::path& path) {
-  fs::path temporary = path;
-  temporary += fmt::format(".tmp-{}-{}", io::host_name(), ::getpid());
-  return temporary;
-}
-
-// Writes `text` to `path` through a temporary file and a rename, so readers see all of it or nothing
-// (array tasks of one sweep write the same design.csv side by side).
-void write_atomically(const fs::path& path, const std::string& text) {
-  const fs::path temporary = temporary_name(path);
-  io::write_file(temporary, text);
-  fs::rename(temporary, path);
-}
-
-// Whether `dir` holds nothing but what another task of the same job may be creating right now.
+// Whether `dir` holds nothing but what another task of the same job may be creating right now (the
+// temporaries of io::write_file_atomic are named "design.csv.tmp-HOST-PID").
 bool being_created(const fs::path& dir) {
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
@@ -75,7 +61,8 @@ void prepare_folder(const RunOptions& options, const std::string& design_csv) {
     throw InputError(fmt::format("--out {}: folder exists and is not an ensemble (no design.csv); choose another "
                                  "or pass --overwrite", options.out));
   fs::create_directories(dir);
-  if (!fs::exists(design)) write_atomically(design, design_csv);
+  // Array tasks of one sweep write the same design.csv side by side: each through its own temporary.
+  if (!fs::exists(design)) io::write_file_atomic(design, design_csv);
   if (io::read_file(design) != design_csv)
     throw InputError(fmt::format("--out {}: holds a different ensemble (its design.csv differs from this "
                                  "scenario's); choose another folder or pass --overwrite", options.out));
@@ -86,9 +73,9 @@ bool run_complete(const fs::path& dir, int index) { return fs::exists(dir / "run
 
 // ensemble_quarterly.csv from every run's quarterly.csv: per design point, quarter and numeric series,
 // the replicates' mean and percentiles (engine/analysis/quantiles.hpp defines both exactly).
-void write_ensemble_quarterly(const fs::path& dir, const EnsemblePlan& plan) {
-  const fs::path temporary = temporary_name(dir / "ensemble_quarterly.csv");
-  io::CsvWriter out(temporary,
+// Written as `path` (a temporary: the caller renames it into place).
+void write_ensemble_quarterly(const fs::path& path, const fs::path& dir, const EnsemblePlan& plan) {
+  io::CsvWriter out(path,
                     {"point", "quarter", "period", "series", "n", "mean", "p05", "p25", "p50", "p75", "p95"});
   for (int p = 0; p < plan.points(); ++p) {
     std::vector<io::CsvTable> tables;
@@ -121,7 +108,6 @@ void write_ensemble_quarterly(const fs::path& dir, const EnsemblePlan& plan) {
     }
   }
   out.close();
-  fs::rename(temporary, dir / "ensemble_quarterly.csv");
 }
 
 Manifest ensemble_manifest(const LoadedScenario& loaded, const RunOptions& options, const EnsemblePlan& plan,
@@ -190,7 +176,7 @@ int ensemble_command(Comm& world, const RunOptions& options, const LoadedScenari
       LoadedScenario run_scenario;
       std::optional<io::RunFolder> folder;
       agreed(*group, [&] {
-        run_scenario = scenario_for_run(options.scenario, plan, run);
+        run_scenario = scenario_for_run(loaded, options.scenario, plan, run);
         folder.emplace(dir / "runs" / run_name(run.index), false, group->rank() == 0);
       });
       Manifest manifest = make_manifest(run_scenario, options, group->size(), run.replicate);
@@ -222,14 +208,14 @@ int ensemble_command(Comm& world, const RunOptions& options, const LoadedScenari
     int complete = 0;
     for (const auto& run : plan.runs) complete += run_complete(dir, run.index);
     if (complete == static_cast<int>(plan.runs.size())) {
-      write_ensemble_quarterly(dir, plan);
+      io::write_file_atomic(dir / "ensemble_quarterly.csv",
+                            [&](const fs::path& temporary) { write_ensemble_quarterly(temporary, dir, plan); });
       Manifest manifest = ensemble_manifest(loaded, options, plan, world.size());
       manifest.set_wall_seconds(std::chrono::duration<double>(Clock::now() - start).count());
       for (const char* f : {"design.csv", "ensemble_quarterly.csv", "runs/"}) manifest.add_outputs(f);
       manifest.set_complete(true);
-      const fs::path temporary = temporary_name(dir / "manifest.json");
-      io::write_manifest(temporary, manifest);
-      fs::rename(temporary, dir / "manifest.json");
+      io::write_file_atomic(dir / "manifest.json",
+                            [&](const fs::path& temporary) { io::write_manifest(temporary, manifest); });
       if (!options.quiet)
         fmt::print(stderr, "[megacycle] {} complete: {} runs in {}/runs, summary in ensemble_quarterly.csv\n", plan.kind,
                    plan.runs.size(), options.out);

@@ -6,10 +6,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <set>
 
 #include "engine/error.hpp"
-#include "engine/io/manifest.hpp"
+#include "engine/io/files.hpp"
 #include "engine/io/text_input.hpp"
 #include "options.pb.h"
 
@@ -136,12 +137,36 @@ std::string identity(const std::filesystem::path& path) {
   return (error ? path.lexically_normal() : canonical).string();
 }
 
+// Where resolve() gets the bytes of a base file (`at` names the `base` line, for messages): from disk, or
+// from the texts an earlier load read (a sweep loads each run's scenario from those, not from disk again).
+using BaseReader = std::function<std::string(const std::filesystem::path& base, const std::string& at)>;
+
+// A base file from disk, refused if it is missing, not a regular file or too large.
+std::string read_base_file(const std::filesystem::path& base, const std::string& at) {
+  std::error_code error;
+  const auto status = std::filesystem::status(base, error);
+  if (!std::filesystem::exists(status))
+    throw InputError(fmt::format("{}: {} does not exist (a relative base is read from the folder of the file "
+                                 "naming it)", at, base.string()));
+  if (!std::filesystem::is_regular_file(status))
+    throw InputError(fmt::format("{}: {} is not a regular file", at, base.string()));
+  if (const auto size = std::filesystem::file_size(base, error); !error && size > kMaxBaseBytes)
+    throw InputError(fmt::format("{}: {} has {} bytes; a scenario file has at most {}", at, base.string(), size,
+                                 kMaxBaseBytes));
+  try {
+    return io::read_file(base);
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: {}", at, e.what()));
+  }
+}
+
 // Reads `file` (its bytes are `text`) into `out`, resolved: first the base it names (recursively; a
 // relative path is relative to this file's folder), then this file's fields merged over it with lists
 // replaced, then this file's `set` lines. `base` and `set` are left cleared. Every location goes into
 // `locator`; `chain` holds the identities of the files being read, from the top.
 void resolve(const std::string& file, const std::string& text, Scenario& out, io::FieldLocator& locator,
-             std::vector<std::string>& chain, std::vector<LoadedScenario::Source>& bases) {
+             std::vector<std::string>& chain, std::vector<LoadedScenario::Source>& bases,
+             const BaseReader& read_base) {
   Scenario own;
   io::FieldLocator own_locator(file);
   io::parse_text(file, text, own, own_locator);
@@ -162,25 +187,10 @@ void resolve(const std::string& file, const std::string& text, Scenario& out, io
     if (chain.size() > kMaxBaseDepth)
       throw InputError(fmt::format("{}: more than {} levels of base files: {}", at, kMaxBaseDepth,
                                    fmt::join(cycle, " -> ")));
-    std::error_code error;
-    const auto status = std::filesystem::status(base, error);
-    if (!std::filesystem::exists(status))
-      throw InputError(fmt::format("{}: {} does not exist (a relative base is read from the folder of the file "
-                                   "naming it)", at, base.string()));
-    if (!std::filesystem::is_regular_file(status))
-      throw InputError(fmt::format("{}: {} is not a regular file", at, base.string()));
-    if (const auto size = std::filesystem::file_size(base, error); !error && size > kMaxBaseBytes)
-      throw InputError(fmt::format("{}: {} has {} bytes; a scenario file has at most {}", at, base.string(), size,
-                                   kMaxBaseBytes));
-    std::string base_text;
-    try {
-      base_text = io::read_file(base);
-    } catch (const InputError& e) {
-      throw InputError(fmt::format("{}: {}", at, e.what()));
-    }
+    const std::string base_text = read_base(base, at);
     bases.push_back({base.string(), base_text});
     chain.push_back(id);
-    resolve(base.string(), base_text, out, locator, chain, bases);
+    resolve(base.string(), base_text, out, locator, chain, bases, read_base);
     chain.pop_back();
   }
   own.clear_base();
@@ -191,19 +201,18 @@ void resolve(const std::string& file, const std::string& text, Scenario& out, io
     io::apply_override(sets.Get(i), out, locator, own_locator.locate(fmt::format("set[{}]", i)));
 }
 
-}  // namespace
-
-LoadedScenario load_scenario(const std::string& file, const std::vector<std::string>& overrides,
-                             std::optional<std::uint64_t> seed) {
+// The scenario `file` (its bytes are `file_text`; its bases come from `read_base`) with `overrides` and `seed`.
+LoadedScenario load(const std::string& file, std::string file_text, const std::vector<std::string>& overrides,
+                    std::optional<std::uint64_t> seed, const BaseReader& read_base) {
   LoadedScenario out;
   out.file = file;
-  out.file_text = file.empty() ? "" : io::read_file(file);
+  out.file_text = std::move(file_text);
   out.overrides = overrides;
   const std::string source = file.empty() ? "<defaults>" : file;
   io::FieldLocator locator(source);
   if (!file.empty()) {
     std::vector<std::string> chain{identity(file)};
-    resolve(file, out.file_text, out.scenario, locator, chain, out.bases);
+    resolve(file, out.file_text, out.scenario, locator, chain, out.bases, read_base);
   }
   for (const auto& assignment : overrides) io::apply_override(assignment, out.scenario, locator);
   if (seed) out.scenario.set_seed(*seed);
@@ -218,6 +227,25 @@ LoadedScenario load_scenario(const std::string& file, const std::vector<std::str
 
   google::protobuf::TextFormat::PrintToString(out.scenario, &out.effective_text);
   return out;
+}
+
+}  // namespace
+
+LoadedScenario load_scenario(const std::string& file, const std::vector<std::string>& overrides,
+                             std::optional<std::uint64_t> seed) {
+  return load(file, file.empty() ? "" : io::read_file(file), overrides, seed, read_base_file);
+}
+
+LoadedScenario reload_scenario(const LoadedScenario& loaded, const std::vector<std::string>& overrides,
+                               std::optional<std::uint64_t> seed) {
+  // resolve() asks for the bases in the order it first read them.
+  std::size_t next = 0;
+  const BaseReader read_again = [&](const std::filesystem::path& base, const std::string&) {
+    if (next >= loaded.bases.size() || loaded.bases[next].file != base.string())
+      throw Error(fmt::format("{}: base {} was not read when the scenario was loaded", loaded.file, base.string()));
+    return loaded.bases[next++].text;
+  };
+  return load(loaded.file, loaded.file_text, overrides, seed, read_again);
 }
 
 }  // namespace megacycle

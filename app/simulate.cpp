@@ -15,6 +15,7 @@
 #include "engine/failure.hpp"
 #include "engine/fault_injection.hpp"
 #include "engine/io/csv.hpp"
+#include "engine/io/files.hpp"
 #include "engine/io/manifest.hpp"
 #include "engine/io/text_input.hpp"
 #include "engine/memory.hpp"

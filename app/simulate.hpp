@@ -11,7 +11,7 @@
 #include "app/scenario.hpp"
 #include "engine/comm.hpp"
 #include "engine/fault_injection.hpp"
-#include "engine/io/checkpoint.hpp"
+#include "engine/io/checkpoint_folder.hpp"
 #include "manifest.pb.h"
 
 namespace megacycle {

@@ -132,7 +132,7 @@ EnsemblePlan plan_ensemble(const LoadedScenario& loaded, const ScenarioOptions& 
         std::vector<std::string> overrides = options.overrides;
         overrides.push_back(f.path() + "=" + (leaf ? value_text(*leaf, v) : fmt::format("{}", v)));
         try {
-          load_scenario(options.file, overrides, options.seed);
+          reload_scenario(loaded, overrides, options.seed);
         } catch (const InputError& e) {
           fail(name + ": " + e.what());
         }
@@ -190,14 +190,15 @@ EnsemblePlan plan_ensemble(const LoadedScenario& loaded, const ScenarioOptions& 
   return plan;
 }
 
-LoadedScenario scenario_for_run(const ScenarioOptions& options, const EnsemblePlan& plan, const PlannedRun& run) {
+LoadedScenario scenario_for_run(const LoadedScenario& loaded, const ScenarioOptions& options, const EnsemblePlan& plan,
+                                const PlannedRun& run) {
   std::vector<std::string> overrides = options.overrides;
   for (auto& o : plan.overrides(run)) overrides.push_back(std::move(o));
-  LoadedScenario loaded = load_scenario(options.file, overrides, options.seed);
-  loaded.scenario.clear_sweep();
-  loaded.effective_text.clear();
-  google::protobuf::TextFormat::PrintToString(loaded.scenario, &loaded.effective_text);
-  return loaded;
+  LoadedScenario out = reload_scenario(loaded, overrides, options.seed);
+  out.scenario.clear_sweep();
+  out.effective_text.clear();
+  google::protobuf::TextFormat::PrintToString(out.scenario, &out.effective_text);
+  return out;
 }
 
 }  // namespace megacycle

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "engine/error.hpp"
+#include "engine/io/files.hpp"
 
 namespace megacycle::io {
 namespace fs = std::filesystem;
@@ -32,10 +33,7 @@ RunFolder::~RunFolder() {
 
 void RunFolder::commit() {
   if (!owner_) return;
-  std::error_code ec;
-  if (overwrite_) fs::remove_all(dir_, ec);
-  fs::rename(staging_, dir_, ec);
-  if (ec) throw Error(fmt::format("cannot move {} to {}: {}", staging_.string(), dir_.string(), ec.message()));
+  move_folder_into_place(staging_, dir_, overwrite_);
   committed_ = true;
 }
 

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/io/manifest.hpp"
+#include "engine/io/files.hpp"
 #include "fuzz_common.hpp"
 
 #ifndef MEGACYCLE_FUZZ_BASELINE

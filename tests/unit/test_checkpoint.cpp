@@ -1,6 +1,7 @@
-// Checkpoint files (engine/io/checkpoint.hpp) and the economy's checkpoint (app/checkpoint.hpp):
-// round trips, slices read back by global id, and the refusal of truncated, corrupt, incompatible or
-// incomplete checkpoints. Runs on one process (LocalComm); tests/scenarios runs the program at 1-3 ranks.
+// Checkpoint files (engine/io/checkpoint_folder.hpp, checkpoint_format.hpp) and the economy's checkpoint
+// (app/checkpoint.hpp): round trips, slices read back by global id, and the refusal of truncated, corrupt,
+// incompatible or incomplete checkpoints. Runs on one process (LocalComm); tests/scenarios runs the program
+// at 1-3 ranks.
 #include <gtest/gtest.h>
 #include <google/protobuf/util/json_util.h>
 #include <unistd.h>
@@ -18,8 +19,8 @@
 #include "app/scenario.hpp"
 #include "engine/error.hpp"
 #include "engine/failure.hpp"
-#include "engine/io/checkpoint.hpp"
-#include "engine/io/manifest.hpp"
+#include "engine/io/checkpoint_folder.hpp"
+#include "engine/io/files.hpp"
 
 namespace megacycle {
 namespace {
