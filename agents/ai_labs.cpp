@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "agents/hyperscalers.hpp"
+#include "engine/finite.hpp"
+
 namespace megacycle {
 namespace {
 
@@ -70,6 +73,20 @@ void AiLabs::account(int t, const EnvironmentNow& env, const FinanceRules& finan
     const double affordable = (std::max(0.0, l.books.cash()) / runway + l.revenue - s.staff_cost_usd_b_per_quarter()) / unit_quarter;
     const double floor = std::min(planned, (1.0 - kMaxContractCut) * l.contract_units);
     l.contract_units = std::clamp(std::min(planned, affordable), floor, planned);
+  }
+}
+
+void AiLabs::add_firms(std::vector<FirmView>& firms, const Hyperscalers& hyperscalers) const {
+  for (std::size_t l = 0; l < labs_.size(); ++l) {
+    const auto& lab = labs_[l];
+    // Not listed; no capex, backlog or orders of its own (those columns stay 0).
+    firms.push_back({"ai_lab", lab.name(), &lab.books, &lab.minsky, std::nullopt,
+                     [this, l, &hyperscalers](NamedRow& row) {
+                       const auto& x = labs_[l];
+                       row.set("capacity_units", x.contract_this_quarter);
+                       row.set("utilisation", ratio_or_zero(x.served, x.contract_this_quarter));
+                       row.set("price_usd", hyperscalers[x.provider].price_charged);
+                     }});
   }
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/finite.hpp"
+
 namespace megacycle {
 namespace {
 
@@ -21,26 +23,26 @@ double opening_equipment(Vintages& equipment, double capacity, const ChipVendorR
 
 }  // namespace
 
-VendorState::VendorState(Ledger& ledger, const ChipVendor& spec, const ChipVendorRules& rules, std::size_t buyers,
+VendorState::VendorState(Ledger& ledger, const ChipVendor& s, const ChipVendorRules& rules, std::size_t buyers,
                          int horizon)
-    : name(spec.name()),
-      custom_asic(spec.custom_asic()),
-      merchant_share(spec.custom_asic() ? 0.0 : spec.merchant_share()),
-      capacity(spec.initial_capacity_units_per_quarter()),
+    : spec(&s),
+      custom_asic(s.custom_asic()),
+      merchant_share(s.custom_asic() ? 0.0 : s.merchant_share()),
+      capacity(s.initial_capacity_units_per_quarter()),
       pipeline(static_cast<std::size_t>(horizon) + 1, 0.0),
-      price(spec.initial_price_usd_per_unit()),
-      unit_cost0(spec.unit_cost_usd()),
-      other_demand0(spec.other_demand_units_per_quarter()),
-      other_growth(spec.other_demand_growth_per_year()),
-      opex0(spec.operating_expense_usd_b_per_quarter()),
-      capacity0(spec.initial_capacity_units_per_quarter()),
+      price(s.initial_price_usd_per_unit()),
+      unit_cost0(s.unit_cost_usd()),
+      other_demand0(s.other_demand_units_per_quarter()),
+      other_growth(s.other_demand_growth_per_year()),
+      opex0(s.operating_expense_usd_b_per_quarter()),
+      capacity0(s.initial_capacity_units_per_quarter()),
       backlog(buyers, 0.0),
-      books(ledger, spec.name(), spec.initial_cash_usd_b(), opening_equipment(equipment, capacity, rules),
-            spec.initial_debt_usd_b()),
-      ebitda(spec.initial_capacity_units_per_quarter() * (spec.initial_price_usd_per_unit() - spec.unit_cost_usd()) / kBillion -
-             spec.operating_expense_usd_b_per_quarter()) {
+      books(ledger, s.name(), s.initial_cash_usd_b(), opening_equipment(equipment, capacity, rules),
+            s.initial_debt_usd_b()),
+      ebitda(s.initial_capacity_units_per_quarter() * (s.initial_price_usd_per_unit() - s.unit_cost_usd()) / kBillion -
+             s.operating_expense_usd_b_per_quarter()) {
   // The trailing EBITDA starts at a year of selling the opening capacity at the opening price.
-  backlog.back() = spec.initial_other_backlog_units();
+  backlog.back() = s.initial_other_backlog_units();
 }
 
 double VendorState::backlog_total() const {
@@ -173,6 +175,23 @@ void ChipVendors::account(int t, const EnvironmentNow& env, const FinanceRules& 
                                                                 (scarcity - rules_.target_backlog_quarters())) /
                                              technology_step_,
                                          floor, cap);
+  }
+}
+
+void ChipVendors::add_firms(std::vector<FirmView>& firms) const {
+  for (std::size_t v = 0; v < vendors_.size(); ++v) {
+    const auto& x = vendors_[v];
+    firms.push_back({"chip_vendor", x.name(), &x.books, &x.minsky,
+                     Listing{x.spec->shares_b(), x.spec->initial_share_price_usd(), x.spec->expected_growth_per_year()},
+                     [this, v](NamedRow& row) {
+                       const auto& y = vendors_[v];
+                       row.set("capex_usd_b", y.expansion_capex);
+                       row.set("capacity_units", capacity_units(v));
+                       row.set("utilisation", ratio_or_zero(y.shipped, y.sellable));
+                       row.set("price_usd", y.price_shipped);
+                       row.set("backlog_units", y.backlog_total());
+                       row.set("orders_units", y.orders);
+                     }});
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "agents/equity_market_diagnostics.hpp"
 #include "engine/failure.hpp"
 #include "engine/finite.hpp"
 
@@ -173,31 +174,39 @@ std::vector<io::CsvWriter::Cell> Economy::quarterly_row_for(int t) const {
   return row;
 }
 
-std::vector<std::string> Economy::firms_header() const {
-  auto h = Industry::firms_header();
-  if (equity_market_) {
-    const auto more = EquityMarket::firm_header();
-    h.insert(h.end(), more.begin(), more.end());
-  }
-  return h;
-}
-
-std::vector<std::vector<io::CsvWriter::Cell>> Economy::firms_rows(int t) const {
-  auto rows = industry_->firms_rows(t, period(t));
-  if (equity_market_) {
-    // Listed firms come first, in the same order (hyperscalers, chip vendors); AI labs are not listed.
-    const std::size_t listed = equity_market_->stocks().size() - 1;
-    const std::size_t width = EquityMarket::firm_header().size();
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      if (r < listed) {
-        const auto more = equity_market_->firm_columns(r);
-        rows[r].insert(rows[r].end(), more.begin(), more.end());
-      } else {
-        rows[r].insert(rows[r].end(), width, io::CsvWriter::Cell{std::string()});
-      }
+Outputs Economy::outputs() const {
+  Outputs out;
+  out.tables.push_back(
+      {"quarterly.csv", quarterly_header(), [this](int) { return std::vector<Row>{quarterly_row()}; }});
+  if (industry_) {
+    auto columns = Industry::firm_columns();
+    if (equity_market_) {
+      const auto more = EquityMarket::firm_columns();
+      columns.insert(columns.end(), more.begin(), more.end());
     }
+    out.tables.push_back({"firms.csv", column_names(columns), [this, columns](int t) {
+                            std::vector<Row> rows;
+                            for (const auto& firm : industry_->firms()) {
+                              NamedRow row(columns);
+                              industry_->firm_row(firm, t, period(t), row);
+                              if (equity_market_ && firm.listing) equity_market_->firm_row(firm.stock, row);
+                              rows.push_back(std::move(row).take());
+                            }
+                            return rows;
+                          }});
   }
-  return rows;
+  if (equity_market_) {
+    out.tables.push_back({"daily.csv", EquityMarket::daily_header(),
+                          [this](int t) { return equity_market_->daily_rows(t, period(t)); }});
+    out.end_of_run.push_back({{"bubbles.csv", "bsadf.csv", "stylized_facts.csv"},
+                              [this](const std::filesystem::path& dir) {
+                                const int days = equity_market_->days_per_quarter();
+                                write_equity_market_diagnostics(
+                                    *equity_market_, scenario_.equity_market().diagnostics(), scenario_.seed(),
+                                    [&](long long day) { return period(static_cast<int>(day / days)); }, dir);
+                              }});
+  }
+  return out;
 }
 
 }  // namespace megacycle

@@ -49,15 +49,10 @@ EquityMarket::EquityMarket(Comm& comm, const Scenario& scenario, std::uint32_t r
           x.expected_growth = growth;
           s.push_back(std::move(x));
         };
-        const auto& h = industry.hyperscalers();
-        for (std::size_t i = 0; i < h.size(); ++i)
-          add(h[i].spec->name(), h[i].books, h[i].spec->shares_b(), h[i].spec->initial_share_price_usd(),
-              h[i].spec->expected_growth_per_year());
-        const auto& v = industry.vendors();
-        for (std::size_t k = 0; k < v.size(); ++k) {
-          const auto& spec = scenario.chip_vendor(static_cast<int>(k));
-          add(v[k].name, v[k].books, spec.shares_b(), spec.initial_share_price_usd(), spec.expected_growth_per_year());
-        }
+        for (const auto& f : industry.firms())
+          if (f.listing)
+            add(std::string(f.name), *f.books, f.listing->shares_b, f.listing->initial_share_price_usd,
+                f.listing->expected_growth_per_year);
         const auto& rom = scenario.equity_market().rest_of_market();
         Stock r;
         r.name = "RestOfMarket", r.ai = false, r.shares = rom.market_value_usd_b() / kRestOfMarketPrice;

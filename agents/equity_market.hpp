@@ -1,9 +1,10 @@
 #pragma once
-// The equity market (docs/ODD.md, "Equity market"; scenario field equity_market): step 8 of the quarter. Every listed firm (each
-// hyperscaler and chip vendor) and a rest-of-market index trade on D days a quarter, Franke-Westerhoff
-// style, against a market maker who holds the inventory. Prices, fundamentals and the market maker are
-// global (identical on every rank); investors are distributed (agents/investors.hpp). Each day needs one
-// reduction: the trade scale of the day's fundamentalists.
+// The equity market (docs/ODD.md, "Equity market"; scenario field equity_market): step 8 of the quarter.
+// Every listed firm (the industry's firm views with a listing: each hyperscaler and chip vendor) and a
+// rest-of-market index trade on D days a quarter, Franke-Westerhoff style, against a market maker who
+// holds the inventory. Prices, fundamentals and the market maker are global (identical on every rank);
+// investors are distributed (agents/investors.hpp). Each day needs one reduction: the trade scale of the
+// day's fundamentalists.
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "agents/environment.hpp"
 #include "agents/industry.hpp"
 #include "agents/investors.hpp"
+#include "agents/output_table.hpp"
 #include "agents/valuation.hpp"
 #include "engine/comm.hpp"
 #include "engine/io/csv.hpp"
@@ -53,7 +55,7 @@ struct Stock {
 
 class EquityMarket {
  public:
-  // Collective. The industry must have been built; the stocks are its hyperscalers and chip vendors.
+  // Collective. The industry must have been built; the stocks are its listed firms, in its order.
   EquityMarket(Comm& comm, const Scenario& scenario, std::uint32_t replicate, const Industry& industry);
 
   // Step 8 of quarter t: fundamentals and payouts from the quarter's accounts, D trading days, settlement,
@@ -75,9 +77,9 @@ class EquityMarket {
   // quarterly.csv columns of the market (after the industry's).
   static std::vector<std::string> quarterly_header();
   std::vector<io::CsvWriter::Cell> quarterly_row() const;
-  // firms.csv columns of a listed firm (index in the industry's order).
-  static std::vector<std::string> firm_header();
-  std::vector<io::CsvWriter::Cell> firm_columns(std::size_t stock) const;
+  // firms.csv columns of the market (empty for a firm not listed), and those of a listed firm's stock.
+  static std::vector<Column> firm_columns();
+  void firm_row(std::size_t stock, NamedRow& row) const;
 
   // Daily series of the whole run so far, for the diagnostics: names are the stocks' and "AI_index".
   struct Series {

@@ -69,14 +69,22 @@ std::vector<io::CsvWriter::Cell> EquityMarket::quarterly_row() const {
           inv.wealth,   inv.cash,   inventory,        mm_cash_,          money_gap_,           shares_gap_};
 }
 
-std::vector<std::string> EquityMarket::firm_header() {
-  return {"share_price_usd", "fundamental_per_share_usd", "price_to_fundamental", "market_value_usd_b",
-          "shares_outstanding_b", "expected_growth_per_year"};
+std::vector<Column> EquityMarket::firm_columns() {
+  std::vector<Column> columns;
+  for (const char* name : {"share_price_usd", "fundamental_per_share_usd", "price_to_fundamental", "market_value_usd_b",
+                           "shares_outstanding_b", "expected_growth_per_year"})
+    columns.push_back({name, std::string()});
+  return columns;
 }
 
-std::vector<io::CsvWriter::Cell> EquityMarket::firm_columns(std::size_t j) const {
+void EquityMarket::firm_row(std::size_t j, NamedRow& row) const {
   const auto& s = stocks_[j];
-  return {s.price(), s.fundamental, price_to_fundamental(j), s.market_value(), s.shares, s.expected_growth};
+  row.set("share_price_usd", s.price());
+  row.set("fundamental_per_share_usd", s.fundamental);
+  row.set("price_to_fundamental", price_to_fundamental(j));
+  row.set("market_value_usd_b", s.market_value());
+  row.set("shares_outstanding_b", s.shares);
+  row.set("expected_growth_per_year", s.expected_growth);
 }
 
 }  // namespace megacycle

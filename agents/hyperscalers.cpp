@@ -325,4 +325,25 @@ void Hyperscalers::account(int t, const EnvironmentNow& env, const FinanceRules&
   }
 }
 
+void Hyperscalers::add_firms(std::vector<FirmView>& firms, const ChipVendors& vendors) const {
+  for (std::size_t i = 0; i < firms_.size(); ++i) {
+    const auto& h = firms_[i];
+    firms.push_back({"hyperscaler", h.name(), &h.books, &h.minsky,
+                     Listing{h.spec->shares_b(), h.spec->initial_share_price_usd(), h.spec->expected_growth_per_year()},
+                     [this, i, &vendors](NamedRow& row) {
+                       const auto& x = firms_[i];
+                       row.set("capex_usd_b", x.capex());
+                       row.set("capex_chips_usd_b", x.capex_chips);
+                       row.set("capex_own_silicon_usd_b", x.capex_own_silicon);
+                       row.set("capex_other_it_usd_b", x.capex_other_it);
+                       row.set("capex_datacentre_usd_b", x.capex_datacentre);
+                       row.set("capacity_units", x.usable_capacity);
+                       row.set("utilisation", x.utilisation);
+                       row.set("price_usd", x.price_charged);
+                       row.set("backlog_units", vendors.backlog_of(i));
+                       row.set("orders_units", x.orders);
+                     }});
+  }
+}
+
 }  // namespace megacycle

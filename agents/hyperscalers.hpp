@@ -11,6 +11,7 @@
 #include "agents/chip_vendors.hpp"
 #include "agents/environment.hpp"
 #include "agents/finance.hpp"
+#include "agents/firm.hpp"
 #include "scenario.pb.h"
 
 namespace megacycle {
@@ -46,6 +47,7 @@ struct HyperscalerState {
 
   HyperscalerState(Ledger& ledger, const Hyperscaler& spec, const Scenario& scenario, double opening_chip_price,
                    double technology_step);
+  const std::string& name() const { return spec->name(); }
   double demand() const { return demand_enterprises + demand_internal + demand_labs; }
   double installed() const { return chips.units(); }
   double capex() const { return capex_chips + capex_own_silicon + capex_other_it + capex_datacentre; }
@@ -89,6 +91,8 @@ class Hyperscalers {
   std::size_t size() const { return firms_.size(); }
   HyperscalerState& operator[](std::size_t h) { return firms_[h]; }
   const HyperscalerState& operator[](std::size_t h) const { return firms_[h]; }
+  // The firms, as views (agents/firm.hpp): listed, with capex, capacity, price and chip backlog at `vendors`.
+  void add_firms(std::vector<FirmView>& firms, const ChipVendors& vendors) const;
   // Internal demand of firm h in quarter t (units).
   double internal_demand(std::size_t h, int quarter) const;
   // Power per unit (kW) of chips bought in quarter t.

@@ -15,7 +15,6 @@ namespace {
 // Relative tolerance of the stock-flow checks (the 1e-9).
 constexpr double kAccountingTolerance = 1e-9;
 
-
 }  // namespace
 
 Industry::Industry(const Scenario& scenario, const EnvironmentPaths& paths)
@@ -29,6 +28,13 @@ Industry::Industry(const Scenario& scenario, const EnvironmentPaths& paths)
     const double own = vendors_.asic() < vendors_.size() ? s.own_silicon_share() * s.initial_backlog_units() : 0.0;
     vendors_.place_orders(i, own, s.initial_backlog_units() - own);
   }
+  // The firms, in the order every output lists them. A new firm type registers here.
+  hyperscalers_.add_firms(firms_, vendors_);
+  vendors_.add_firms(firms_);
+  labs_.add_firms(firms_, hyperscalers_);
+  std::size_t listed = 0;
+  for (auto& f : firms_)
+    if (f.listing) f.stock = listed++;
 }
 
 void Industry::open_quarter(int t, const EnvironmentNow& env) {
@@ -70,9 +76,7 @@ double Industry::money_gap() const {
 
 double Industry::books_gap() const {
   double gap = 0;
-  for (std::size_t i = 0; i < hyperscalers_.size(); ++i) gap = std::max(gap, hyperscalers_[i].books.consistency_gap());
-  for (std::size_t v = 0; v < vendors_.size(); ++v) gap = std::max(gap, vendors_[v].books.consistency_gap());
-  for (std::size_t l = 0; l < labs_.size(); ++l) gap = std::max(gap, labs_[l].books.consistency_gap());
+  for (const auto& f : firms_) gap = std::max(gap, f.books->consistency_gap());
   return gap;
 }
 

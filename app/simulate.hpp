@@ -1,7 +1,8 @@
 #pragma once
 // One simulation run, from a loaded scenario to a finished set of output files: the quarter loop, the
-// CSVs, the end-of-run market diagnostics and the manifest. Used by a single `run` and by every run of
-// an ensemble or sweep (app/ensemble.hpp), so both write exactly the same files.
+// files the economy declares (Economy::outputs(): CSVs, end-of-run diagnostics), panels and the manifest.
+// Used by a single `run` and by every run of an ensemble or sweep (app/ensemble.hpp), so both write
+// exactly the same files.
 #include <cstdint>
 #include <filesystem>
 #include <string>
