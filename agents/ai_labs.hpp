@@ -19,7 +19,7 @@ struct LabState {
   const AiLab* spec;
   std::size_t provider;  // index of the hyperscaler it rents from
   Books books;
-  double contract_units;  // compute contracted for the coming quarter
+  double contract_units;             // compute contracted for the coming quarter
   double contract_this_quarter = 0;  // what this quarter's compute market saw
   // This quarter
   double served = 0, compute_cost = 0, revenue = 0, funding = 0;

@@ -52,15 +52,17 @@ double VendorState::backlog_total() const {
 }
 
 ChipVendors::ChipVendors(const Scenario& scenario, Ledger& ledger, std::size_t hyperscalers, double technology_step)
-    : rules_(scenario.chip_vendor_rules()), others_(hyperscalers), fill_rate_(hyperscalers + 1, 1.0),
+    : rules_(scenario.chip_vendor_rules()),
+      others_(hyperscalers),
+      fill_rate_(hyperscalers + 1, 1.0),
       technology_step_(technology_step) {
   const int lead = rules_.capacity_lead_quarters();
   vendors_.reserve(static_cast<std::size_t>(scenario.chip_vendor_size()));
   for (const auto& spec : scenario.chip_vendor()) {
     auto& v = vendors_.emplace_back(ledger, spec, rules_, hyperscalers + 1, scenario.quarters() + lead);
     // Expansions already under way at the start: lead/4 years of growth arriving evenly over the lead time.
-    const double growth = spec.initial_capacity_units_per_quarter() *
-                          (std::pow(1.0 + spec.pipeline_growth_per_year(), lead / 4.0) - 1.0);
+    const double growth =
+        spec.initial_capacity_units_per_quarter() * (std::pow(1.0 + spec.pipeline_growth_per_year(), lead / 4.0) - 1.0);
     for (int q = 0; q < lead; ++q) v.pipeline[static_cast<std::size_t>(q)] = growth / lead;
   }
   asic_ = vendors_.size();
@@ -160,8 +162,8 @@ void ChipVendors::account(int t, const EnvironmentNow& env, const FinanceRules& 
     v.books.depreciate(v.equipment.charge(t).depreciation);
     v.revenue = v.books.statements().ai_revenue;
     v.ebitda.push(v.books.statements().ebitda());
-    const double cash_target = finance.cash_buffer_quarters() *
-                               (v.books.statements().cost_of_sales + v.books.statements().operating_expense);
+    const double cash_target =
+        finance.cash_buffer_quarters() * (v.books.statements().cost_of_sales + v.books.statements().operating_expense);
     v.minsky = settle_quarter(v.books, finance, env, cash_target, v.ebitda.sum());
 
     // Next quarter's price. Merchant vendors price on scarcity (backlog in quarters of capacity), with
@@ -170,11 +172,12 @@ void ChipVendors::account(int t, const EnvironmentNow& env, const FinanceRules& 
     const double next_cost = v.unit_cost0 / (technology_ * technology_step_);
     const double floor = next_cost * (1.0 + rules_.floor_margin()), cap = next_cost * (1.0 + rules_.max_markup());
     const double scarcity = v.capacity > 0 ? backlog / (v.capacity * technology_) : rules_.target_backlog_quarters();
-    v.price = v.custom_asic ? floor
-                            : std::clamp(v.price * (1.0 + rules_.price_adjustment() *
-                                                                (scarcity - rules_.target_backlog_quarters())) /
-                                             technology_step_,
-                                         floor, cap);
+    v.price =
+        v.custom_asic
+            ? floor
+            : std::clamp(v.price * (1.0 + rules_.price_adjustment() * (scarcity - rules_.target_backlog_quarters())) /
+                             technology_step_,
+                         floor, cap);
   }
 }
 

@@ -17,16 +17,15 @@ struct VendorState {
   const ChipVendor* spec;
   bool custom_asic = false;
   double merchant_share = 0;
-  double capacity = 0;             // units per quarter at the start's technology (physical capacity)
-  std::vector<double> pipeline;    // capacity arriving, indexed by quarter
-  double price = 0;                // USD per unit, posted for this quarter (set for the next one in account())
-  double price_shipped = 0;        // the price this quarter's shipments were paid at
-  double unit_cost0 = 0;           // USD per unit at the start
+  double capacity = 0;           // units per quarter at the start's technology (physical capacity)
+  std::vector<double> pipeline;  // capacity arriving, indexed by quarter
+  double price = 0;              // USD per unit, posted for this quarter (set for the next one in account())
+  double price_shipped = 0;      // the price this quarter's shipments were paid at
+  double unit_cost0 = 0;         // USD per unit at the start
   double other_demand0 = 0, other_growth = 0, opex0 = 0, capacity0 = 0;
-  std::vector<double> backlog;     // units per buyer (H hyperscalers + others)
+  std::vector<double> backlog;  // units per buyer (H hyperscalers + others)
   // This quarter
-  double sellable = 0, shipped = 0, revenue = 0, cost_of_goods = 0, expansion_capex = 0, orders = 0,
-         cancellations = 0;
+  double sellable = 0, shipped = 0, revenue = 0, cost_of_goods = 0, expansion_capex = 0, orders = 0, cancellations = 0;
   Vintages equipment;  // before books: the opening fixed assets are its book value
   Books books;
   Trailing4 ebitda;
@@ -44,8 +43,8 @@ struct VendorState {
     ar(saved);
     if (saved != name())
       throw InputError("checkpoint: chip vendor \"" + saved + "\" where this run has \"" + name() + "\"");
-    ar(custom_asic, merchant_share, capacity, pipeline, price, price_shipped, unit_cost0, other_demand0,
-       other_growth, opex0, capacity0, backlog);
+    ar(custom_asic, merchant_share, capacity, pipeline, price, price_shipped, unit_cost0, other_demand0, other_growth,
+       opex0, capacity0, backlog);
     ar(sellable, shipped, revenue, cost_of_goods, expansion_capex, orders, cancellations, equipment, books, ebitda,
        minsky);
   }

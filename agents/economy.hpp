@@ -14,8 +14,8 @@
 #include "agents/output_table.hpp"
 #include "engine/comm.hpp"
 #include "engine/io/csv.hpp"
-#include "engine/piecewise.hpp"
 #include "engine/phases.hpp"
+#include "engine/piecewise.hpp"
 #include "scenario.pb.h"
 
 namespace megacycle {
@@ -65,7 +65,8 @@ class Economy {
     bool industry = industry_.has_value(), market = equity_market_.has_value();
     ar(industry, market);
     if (industry != industry_.has_value() || market != equity_market_.has_value())
-      throw InputError("checkpoint: the industry or equity market is present in one of the checkpoint and the run only");
+      throw InputError(
+          "checkpoint: the industry or equity market is present in one of the checkpoint and the run only");
     ar(env_, totals_, current_, last_quarter_);
     if (industry_) ar(*industry_);
     if (equity_market_) ar(*equity_market_);

@@ -22,21 +22,21 @@ namespace megacycle {
 
 struct Stock {
   std::string name;
-  const Books* books = nullptr;  // null for the rest-of-market index
-  bool ai = true;                // in the AI index (every listed firm; not the rest of market)
-  double shares = 0;             // outstanding, billion
+  const Books* books = nullptr;                // null for the rest-of-market index
+  bool ai = true;                              // in the AI index (every listed firm; not the rest of market)
+  double shares = 0;                           // outstanding, billion
   double log_price = 0, log_price_before = 0;  // today's and yesterday's close
-  double fundamental = 0;        // per share (USD) at the last quarter's close
-  double fundamental_before = 0; // the close before that: the quarter's trading days move from one to the other
-  double expected_growth = 0;    // per year, smoothed revenue growth
-  EarningsRecord record;         // trailing revenue and earnings (listed firms)
+  double fundamental = 0;                      // per share (USD) at the last quarter's close
+  double fundamental_before = 0;  // the close before that: the quarter's trading days move from one to the other
+  double expected_growth = 0;     // per year, smoothed revenue growth
+  EarningsRecord record;          // trailing revenue and earnings (listed firms)
   // Fixed at the start: fundamental = scale x discounted earnings + other_value (growing at the long-run rate).
   double scale = 1, other_value = 0;
-  int announcement_day = 0;      // trading day of the quarter on which its earnings become known
-  double log_value[4] = {};      // ln of the firm's fundamental (USD billion) at the last four closes, oldest first
+  int announcement_day = 0;  // trading day of the quarter on which its earnings become known
+  double log_value[4] = {};  // ln of the firm's fundamental (USD billion) at the last four closes, oldest first
   int value_closes = 0;
-  double inventory = 0;          // the market maker's shares, billion
-  double dividend_per_share = 0; // this quarter's
+  double inventory = 0;           // the market maker's shares, billion
+  double dividend_per_share = 0;  // this quarter's
   // This quarter's trading days
   std::vector<double> day_price, day_fundamental, day_return, day_volume;
   double price() const;
@@ -125,7 +125,7 @@ class EquityMarket {
   InvestorPopulation investors_;
   StreamKey noise_key_;
   double mm_cash_ = 0;
-  double inflows_ = 0;          // money into investors and market maker from outside since the start
+  double inflows_ = 0;  // money into investors and market maker from outside since the start
   double opening_money_ = 0;
   double fundamentalist_scale_ = 0;  // trade scale of today's fundamentalists (reduced)
   double sentiment_ = 1, index_level_ = 100, index_fundamental_ = 100;

@@ -8,9 +8,18 @@
 namespace megacycle {
 
 std::vector<std::string> EquityMarket::daily_header() {
-  return {"day",         "quarter",      "period",     "day_in_quarter",         "stock",
-          "price",       "fundamental",  "price_to_fundamental", "log_return",    "volume_usd_b",
-          "market_value_usd_b", "fundamentalist_share"};
+  return {"day",
+          "quarter",
+          "period",
+          "day_in_quarter",
+          "stock",
+          "price",
+          "fundamental",
+          "price_to_fundamental",
+          "log_return",
+          "volume_usd_b",
+          "market_value_usd_b",
+          "fundamentalist_share"};
 }
 
 std::vector<std::vector<io::CsvWriter::Cell>> EquityMarket::daily_rows(int t, const std::string& period) const {
@@ -25,7 +34,8 @@ std::vector<std::vector<io::CsvWriter::Cell>> EquityMarket::daily_rows(int t, co
     for (const auto& s : stocks_) {
       auto row = start(s.name);
       const double p = s.day_price[k], f = s.day_fundamental[k];
-      row.insert(row.end(), {p, f, p / f, s.day_return[k], s.day_volume[k], s.shares * p, day_fundamentalist_share_[k]});
+      row.insert(row.end(),
+                 {p, f, p / f, s.day_return[k], s.day_volume[k], s.shares * p, day_fundamentalist_share_[k]});
       if (s.ai) ai_value += s.shares * p;
       rows.push_back(std::move(row));
     }
@@ -65,8 +75,19 @@ std::vector<io::CsvWriter::Cell> EquityMarket::quarterly_row() const {
                         : std::accumulate(day_fundamentalist_share_.begin(), day_fundamentalist_share_.end(), 0.0) /
                               static_cast<double>(day_fundamentalist_share_.size());
   const auto& inv = investors_.totals();
-  return {index_level_, sentiment_, ratio_or_zero(all, fundamental), ratio_or_zero(ai, all), ai, nf, volume_,
-          inv.wealth,   inv.cash,   inventory,        mm_cash_,          money_gap_,           shares_gap_};
+  return {index_level_,
+          sentiment_,
+          ratio_or_zero(all, fundamental),
+          ratio_or_zero(ai, all),
+          ai,
+          nf,
+          volume_,
+          inv.wealth,
+          inv.cash,
+          inventory,
+          mm_cash_,
+          money_gap_,
+          shares_gap_};
 }
 
 std::vector<Column> EquityMarket::firm_columns() {

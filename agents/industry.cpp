@@ -20,7 +20,8 @@ constexpr double kAccountingTolerance = 1e-9;
 Industry::Industry(const Scenario& scenario, const EnvironmentPaths& paths)
     : scenario_(scenario),
       vendors_(scenario, ledger_, static_cast<std::size_t>(scenario.hyperscaler_size()), paths.technology_step()),
-      hyperscalers_(scenario, ledger_, vendors_, paths.technology_step(), paths.demand_growth_multipliers(scenario.quarters() + 1)),
+      hyperscalers_(scenario, ledger_, vendors_, paths.technology_step(),
+                    paths.demand_growth_multipliers(scenario.quarters() + 1)),
       labs_(scenario, ledger_, paths.demand_growth_multipliers(scenario.quarters() + 1)) {
   // Backlog at the start, split across vendors like new orders would be.
   for (std::size_t i = 0; i < hyperscalers_.size(); ++i) {
@@ -59,9 +60,10 @@ void Industry::close_quarter(int t) {
   labs_.account(t, env_, scenario_.finance(), next_prices);
   // Stock-flow consistency, every quarter: a gap here is a bug in the model's bookkeeping.
   if (money_gap() > kAccountingTolerance || books_gap() > kAccountingTolerance)
-    throw Error(fmt::format("accounts: stock-flow check failed in quarter {}: money gap {:.3g}, largest books gap {:.3g} "
-                            "(relative; tolerance {:g})",
-                            t, money_gap(), books_gap(), kAccountingTolerance));
+    throw Error(
+        fmt::format("accounts: stock-flow check failed in quarter {}: money gap {:.3g}, largest books gap {:.3g} "
+                    "(relative; tolerance {:g})",
+                    t, money_gap(), books_gap(), kAccountingTolerance));
 }
 
 void Industry::set_equity_risk_premia(const std::vector<double>& premium) {

@@ -21,8 +21,7 @@ namespace megacycle {
 // Collective: writes `economy` (after header.quarters_done() quarters) and, from rank 0, copies of
 // `outputs` into root/quarter-NNNN, then points root/latest at it. Returns the folder written.
 std::filesystem::path write_run_checkpoint(Comm& comm, Economy& economy, const std::filesystem::path& root,
-                                           CheckpointHeader header,
-                                           const std::vector<std::filesystem::path>& outputs);
+                                           CheckpointHeader header, const std::vector<std::filesystem::path>& outputs);
 
 // Collective: loads the checkpoint's state into `economy`, which was built from the checkpoint's
 // scenario and replicate. Every rank stops together (InputError, exit status 2) if a file is corrupt or

@@ -58,25 +58,30 @@ void prepare_folder(const RunOptions& options, const std::string& design_csv) {
   const fs::path design = dir / "design.csv";
   if (fs::exists(dir) && options.overwrite) fs::remove_all(dir);
   if (fs::exists(dir) && !fs::exists(design) && !being_created(dir))
-    throw InputError(fmt::format("--out {}: folder exists and is not an ensemble (no design.csv); choose another "
-                                 "or pass --overwrite", options.out));
+    throw InputError(
+        fmt::format("--out {}: folder exists and is not an ensemble (no design.csv); choose another "
+                    "or pass --overwrite",
+                    options.out));
   fs::create_directories(dir);
   // Array tasks of one sweep write the same design.csv side by side: each through its own temporary.
   if (!fs::exists(design)) io::write_file_atomic(design, design_csv);
   if (io::read_file(design) != design_csv)
-    throw InputError(fmt::format("--out {}: holds a different ensemble (its design.csv differs from this "
-                                 "scenario's); choose another folder or pass --overwrite", options.out));
+    throw InputError(
+        fmt::format("--out {}: holds a different ensemble (its design.csv differs from this "
+                    "scenario's); choose another folder or pass --overwrite",
+                    options.out));
   fs::create_directories(dir / "runs");
 }
 
-bool run_complete(const fs::path& dir, int index) { return fs::exists(dir / "runs" / run_name(index) / "manifest.json"); }
+bool run_complete(const fs::path& dir, int index) {
+  return fs::exists(dir / "runs" / run_name(index) / "manifest.json");
+}
 
 // ensemble_quarterly.csv from every run's quarterly.csv: per design point, quarter and numeric series,
 // the replicates' mean and percentiles (engine/analysis/quantiles.hpp defines both exactly).
 // Written as `path` (a temporary: the caller renames it into place).
 void write_ensemble_quarterly(const fs::path& path, const fs::path& dir, const EnsemblePlan& plan) {
-  io::CsvWriter out(path,
-                    {"point", "quarter", "period", "series", "n", "mean", "p05", "p25", "p50", "p75", "p95"});
+  io::CsvWriter out(path, {"point", "quarter", "period", "series", "n", "mean", "p05", "p25", "p50", "p75", "p95"});
   for (int p = 0; p < plan.points(); ++p) {
     std::vector<io::CsvTable> tables;
     for (const auto& run : plan.runs)
@@ -100,8 +105,12 @@ void write_ensemble_quarterly(const fs::path& path, const fs::path& dir, const E
         if (values.size() != tables.size()) continue;  // not a numeric column
         const double mean = mean_in_order(values);
         std::sort(values.begin(), values.end());
-        std::vector<io::CsvWriter::Cell> row = {static_cast<long long>(p), first.rows[q][0], first.rows[q][1], series,
-                                                static_cast<long long>(values.size()), mean};
+        std::vector<io::CsvWriter::Cell> row = {static_cast<long long>(p),
+                                                first.rows[q][0],
+                                                first.rows[q][1],
+                                                series,
+                                                static_cast<long long>(values.size()),
+                                                mean};
         for (double pct : kPercentiles) row.emplace_back(percentile_linear(values, pct));
         out.row(row);
       }
@@ -163,8 +172,11 @@ int ensemble_command(Comm& world, const RunOptions& options, const LoadedScenari
   todo = allgatherv<int>(world, std::span<const int>(todo));
   const int groups = world.size() / per_run;
   if (root && !options.quiet)
-    fmt::print(stderr, "[megacycle] {}: {} runs ({} point(s) x {} replicate(s)); {} to do in runs {}-{}, {} group(s) of {} rank(s)\n",
-               plan.kind, plan.runs.size(), plan.points(), replicates, todo.size(), range.first, range.second, groups, per_run);
+    fmt::print(
+        stderr,
+        "[megacycle] {}: {} runs ({} point(s) x {} replicate(s)); {} to do in runs {}-{}, {} group(s) of {} rank(s)\n",
+        plan.kind, plan.runs.size(), plan.points(), replicates, todo.size(), range.first, range.second, groups,
+        per_run);
 
   std::unique_ptr<Comm> group = world.split(world.rank() / per_run);
   std::unique_ptr<SharedCounter> counter = world.make_counter();
@@ -191,8 +203,8 @@ int ensemble_command(Comm& world, const RunOptions& options, const LoadedScenari
       if (group->rank() == 0) {
         folder->commit();
         if (!options.quiet)
-          fmt::print(stderr, "[megacycle] run {} (point {}, replicate {}) done in {:.1f}s by ranks {}-{}\n", run_name(run.index),
-                     run.point, run.replicate, wall, world.rank(), world.rank() + per_run - 1);
+          fmt::print(stderr, "[megacycle] run {} (point {}, replicate {}) done in {:.1f}s by ranks {}-{}\n",
+                     run_name(run.index), run.point, run.replicate, wall, world.rank(), world.rank() + per_run - 1);
       }
     } catch (const AgreedFailure& e) {
       // The other groups go on running: end the whole job from here, with this run's message.
@@ -217,8 +229,8 @@ int ensemble_command(Comm& world, const RunOptions& options, const LoadedScenari
       io::write_file_atomic(dir / "manifest.json",
                             [&](const fs::path& temporary) { io::write_manifest(temporary, manifest); });
       if (!options.quiet)
-        fmt::print(stderr, "[megacycle] {} complete: {} runs in {}/runs, summary in ensemble_quarterly.csv\n", plan.kind,
-                   plan.runs.size(), options.out);
+        fmt::print(stderr, "[megacycle] {} complete: {} runs in {}/runs, summary in ensemble_quarterly.csv\n",
+                   plan.kind, plan.runs.size(), options.out);
     } else if (!options.quiet) {
       fmt::print(stderr, "[megacycle] {} of {} runs complete; run the same command without --runs to finish the {}\n",
                  complete, plan.runs.size(), plan.kind);

@@ -87,8 +87,9 @@ void check_industry(const Scenario& s, io::ValidationReport& report) {
   }
   if (asic > 1) report.add("chip_vendor", fmt::format("{} vendors have custom_asic: true; at most one", asic));
   if (!(merchant > 0))
-    report.add("chip_vendor", "hyperscalers need a merchant chip vendor: at least one vendor without custom_asic "
-                              "and with merchant_share > 0");
+    report.add("chip_vendor",
+               "hyperscalers need a merchant chip vendor: at least one vendor without custom_asic "
+               "and with merchant_share > 0");
   for (const auto& h : s.hyperscaler()) attractive += h.customer_attractiveness();
   if (!(attractive > 0))
     report.add("hyperscaler", "at least one hyperscaler needs customer_attractiveness > 0 (enterprises buy from it)");
@@ -102,8 +103,8 @@ void check_model(const Scenario& s, io::ValidationReport& report) {
 
   const auto& e = s.enterprises();
   if (!(e.max_employees() > e.min_employees()))
-    report.add("enterprises.max_employees", fmt::format("{} must exceed min_employees ({})", e.max_employees(),
-                                                        e.min_employees()));
+    report.add("enterprises.max_employees",
+               fmt::format("{} must exceed min_employees ({})", e.max_employees(), e.min_employees()));
   if (e.sector_size() > 255) report.add("enterprises.sector", fmt::format("{} sectors; at most 255", e.sector_size()));
   std::set<std::string> names;
   double total_share = 0;
@@ -111,8 +112,8 @@ void check_model(const Scenario& s, io::ValidationReport& report) {
     const auto& sector = e.sector(i);
     const std::string at = fmt::format("enterprises.sector[{}]", i);
     if (!valid_name(sector.name()))
-      report.add(at + ".name", fmt::format("\"{}\": use letters, digits and '_' only (it names output columns)",
-                                           sector.name()));
+      report.add(at + ".name",
+                 fmt::format("\"{}\": use letters, digits and '_' only (it names output columns)", sector.name()));
     else if (!names.insert(sector.name()).second)
       report.add(at + ".name", fmt::format("\"{}\" is used by an earlier sector", sector.name()));
     total_share += sector.firm_share();
@@ -146,13 +147,15 @@ std::string read_base_file(const std::filesystem::path& base, const std::string&
   std::error_code error;
   const auto status = std::filesystem::status(base, error);
   if (!std::filesystem::exists(status))
-    throw InputError(fmt::format("{}: {} does not exist (a relative base is read from the folder of the file "
-                                 "naming it)", at, base.string()));
+    throw InputError(
+        fmt::format("{}: {} does not exist (a relative base is read from the folder of the file "
+                    "naming it)",
+                    at, base.string()));
   if (!std::filesystem::is_regular_file(status))
     throw InputError(fmt::format("{}: {} is not a regular file", at, base.string()));
   if (const auto size = std::filesystem::file_size(base, error); !error && size > kMaxBaseBytes)
-    throw InputError(fmt::format("{}: {} has {} bytes; a scenario file has at most {}", at, base.string(), size,
-                                 kMaxBaseBytes));
+    throw InputError(
+        fmt::format("{}: {} has {} bytes; a scenario file has at most {}", at, base.string(), size, kMaxBaseBytes));
   try {
     return io::read_file(base);
   } catch (const InputError& e) {
@@ -165,8 +168,7 @@ std::string read_base_file(const std::filesystem::path& base, const std::string&
 // replaced, then this file's `set` lines. `base` and `set` are left cleared. Every location goes into
 // `locator`; `chain` holds the identities of the files being read, from the top.
 void resolve(const std::string& file, const std::string& text, Scenario& out, io::FieldLocator& locator,
-             std::vector<std::string>& chain, std::vector<LoadedScenario::Source>& bases,
-             const BaseReader& read_base) {
+             std::vector<std::string>& chain, std::vector<LoadedScenario::Source>& bases, const BaseReader& read_base) {
   Scenario own;
   io::FieldLocator own_locator(file);
   io::parse_text(file, text, own, own_locator);
@@ -185,8 +187,8 @@ void resolve(const std::string& file, const std::string& text, Scenario& out, io
     if (std::find(chain.begin(), chain.end(), id) != chain.end())
       throw InputError(fmt::format("{}: makes a cycle of base files: {}", at, fmt::join(cycle, " -> ")));
     if (chain.size() > kMaxBaseDepth)
-      throw InputError(fmt::format("{}: more than {} levels of base files: {}", at, kMaxBaseDepth,
-                                   fmt::join(cycle, " -> ")));
+      throw InputError(
+          fmt::format("{}: more than {} levels of base files: {}", at, kMaxBaseDepth, fmt::join(cycle, " -> ")));
     const std::string base_text = read_base(base, at);
     bases.push_back({base.string(), base_text});
     chain.push_back(id);

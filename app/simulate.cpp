@@ -8,9 +8,9 @@
 #include <deque>
 #include <optional>
 
+#include "agents/economy.hpp"
 #include "app/checkpoint.hpp"
 #include "app/options.hpp"
-#include "agents/economy.hpp"
 #include "engine/error.hpp"
 #include "engine/failure.hpp"
 #include "engine/fault_injection.hpp"
@@ -65,7 +65,8 @@ void require_memory(const Scenario& scenario, int ranks, int ranks_on_node) {
   const auto investors = market ? static_cast<std::uint64_t>(scenario.equity_market().investors().population()) : 0;
   const auto stocks = static_cast<std::size_t>(scenario.hyperscaler_size() + scenario.chip_vendor_size() + 1);
   constexpr double kBaseline = 64.0 * (1 << 20);  // program, MPI and protobuf before any agent
-  const double per_rank = kBaseline + largest_share(enterprises) * EnterprisePopulation::estimated_bytes_per_agent(scenario) +
+  const double per_rank = kBaseline +
+                          largest_share(enterprises) * EnterprisePopulation::estimated_bytes_per_agent(scenario) +
                           largest_share(investors) * InvestorPopulation::estimated_bytes_per_agent(stocks);
   const double node = per_rank * ranks_on_node;
   constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
@@ -80,7 +81,7 @@ namespace {
 
 // The checkpoint header of this run after `done` quarters, with the manifest as it stands then.
 CheckpointHeader checkpoint_header(const LoadedScenario& loaded, const SimulateOptions& options, Manifest manifest,
-                                       int done) {
+                                   int done) {
   CheckpointHeader h;
   h.set_program_version(kVersion);
   h.set_git_commit(kGitCommit);
@@ -113,8 +114,9 @@ double simulate(Comm& comm, const LoadedScenario& loaded, Manifest manifest, con
     const auto read_start = Clock::now();
     read_run_checkpoint(comm, economy, *resume);
     if (root && options.progress)
-      fmt::print(stderr, "[megacycle] resumed from {} after quarter {}/{} ({:.2f} s to read)\n", resume->folder().string(),
-                 first, economy.quarters(), std::chrono::duration<double>(Clock::now() - read_start).count());
+      fmt::print(stderr, "[megacycle] resumed from {} after quarter {}/{} ({:.2f} s to read)\n",
+                 resume->folder().string(), first, economy.quarters(),
+                 std::chrono::duration<double>(Clock::now() - read_start).count());
   }
   const double wall_before = manifest.wall_seconds();
   const auto phase_seconds_before = manifest.phase_seconds();
@@ -138,8 +140,10 @@ double simulate(Comm& comm, const LoadedScenario& loaded, Manifest manifest, con
   std::deque<io::CsvWriter> tables;  // one per outputs.tables entry, on rank 0
   if (root)
     for (const auto& table : outputs.tables) {
-      if (resume) tables.emplace_back(dir / table.file, table.header, io::CsvWriter::Append{});
-      else tables.emplace_back(dir / table.file, table.header);
+      if (resume)
+        tables.emplace_back(dir / table.file, table.header, io::CsvWriter::Append{});
+      else
+        tables.emplace_back(dir / table.file, table.header);
     }
   // Per-agent panels: written by every rank (collective), into the same staging folder as the CSVs.
   std::optional<Panels> panels;

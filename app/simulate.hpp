@@ -24,7 +24,6 @@ Manifest make_manifest(const LoadedScenario& loaded, const RunOptions& options, 
 // `ranks` ranks share the run, `ranks_on_node` of this job's ranks share this node.
 void require_memory(const Scenario& scenario, int ranks, int ranks_on_node);
 
-
 // Runs `loaded` on `comm` (collective). Rank 0 of comm writes every output and, last, manifest.json into
 // `dir`, which must exist. Returns the wall seconds on rank 0. With options.checkpoint.root set, writes
 // checkpoints and, when a stop signal arrives (engine/signals.hpp), writes one at the end of the quarter

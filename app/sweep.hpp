@@ -20,11 +20,11 @@ struct PlannedRun {
 };
 
 struct EnsemblePlan {
-  std::string kind;    // "ensemble" or "sweep"
-  std::string design;  // sweep only: "grid", "latin_hypercube", "sobol", "morris"
-  std::vector<std::string> fields;           // swept field paths
+  std::string kind;                              // "ensemble" or "sweep"
+  std::string design;                            // sweep only: "grid", "latin_hypercube", "sobol", "morris"
+  std::vector<std::string> fields;               // swept field paths
   std::vector<std::vector<std::string>> values;  // values[point][field], as the --set text
-  designs::Design layout;                    // blocks, samples and steps of the design's points
+  designs::Design layout;                        // blocks, samples and steps of the design's points
   int replicates = 1;
   std::vector<PlannedRun> runs;
 

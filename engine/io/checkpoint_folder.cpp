@@ -43,12 +43,13 @@ struct RangeRecord {
 bool is_checkpoint_name(const std::string& name) {
   constexpr std::string_view prefix = "quarter-";
   if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) return false;
-  return std::all_of(name.begin() + static_cast<long>(prefix.size()), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return std::all_of(name.begin() + static_cast<long>(prefix.size()), name.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // Rank 0's part of writing: global state, outputs, header; then the renames.
-void finish_checkpoint(const fs::path& root, const fs::path& writing, const fs::path& final_dir, CheckpointHeader header,
-                       const CheckpointContent& content) {
+void finish_checkpoint(const fs::path& root, const fs::path& writing, const fs::path& final_dir,
+                       CheckpointHeader header, const CheckpointContent& content) {
   std::vector<CheckpointHeader::File> files;
   {
     HashedFileWriter global(writing / kGlobalFile);
@@ -81,8 +82,8 @@ void finish_checkpoint(const fs::path& root, const fs::path& writing, const fs::
   std::vector<fs::path> stale;
   for (const auto& entry : fs::directory_iterator(root)) {
     const std::string name = entry.path().filename().string();
-    if (entry.is_directory() && ((is_checkpoint_name(name) && name != final_dir.filename().string()) ||
-                                 name.rfind(kWritingPrefix, 0) == 0))
+    if (entry.is_directory() &&
+        ((is_checkpoint_name(name) && name != final_dir.filename().string()) || name.rfind(kWritingPrefix, 0) == 0))
       stale.push_back(entry.path());
   }
   std::error_code ec;
@@ -103,8 +104,8 @@ fs::path write_checkpoint(Comm& comm, const fs::path& root, const CheckpointCont
     fs::create_directories(root, ec);
     fs::remove_all(writing, ec);
     if (!fs::create_directory(writing, ec) || ec)
-      throw Error(fmt::format("cannot create checkpoint folder {}: {}", writing.string(),
-                              ec ? ec.message() : "unknown error"));
+      throw Error(
+          fmt::format("cannot create checkpoint folder {}: {}", writing.string(), ec ? ec.message() : "unknown error"));
   });
 
   try {
@@ -167,7 +168,8 @@ CheckpointReader::CheckpointReader(const fs::path& path) {
     std::string name = read_file(path / kLatestFile);
     while (!name.empty() && (name.back() == '\n' || name.back() == ' ' || name.back() == '\r')) name.pop_back();
     if (!is_checkpoint_name(name))
-      throw InputError(fmt::format("{}: \"{}\" is not a checkpoint name (quarter-NNNN)", (path / kLatestFile).string(), name));
+      throw InputError(
+          fmt::format("{}: \"{}\" is not a checkpoint name (quarter-NNNN)", (path / kLatestFile).string(), name));
     folder_ = path / name;
     if (!fs::exists(folder_ / kHeaderFile, ec))
       throw InputError(fmt::format("{}: names {}, which has no {}: the checkpoint is incomplete or was removed",
@@ -175,8 +177,8 @@ CheckpointReader::CheckpointReader(const fs::path& path) {
   } else if (!fs::exists(path, ec)) {
     throw InputError(fmt::format("{}: no such checkpoint folder", path.string()));
   } else {
-    throw InputError(fmt::format("{}: not a checkpoint (it has neither a `{}` file nor a {})", path.string(), kLatestFile,
-                                 kHeaderFile));
+    throw InputError(fmt::format("{}: not a checkpoint (it has neither a `{}` file nor a {})", path.string(),
+                                 kLatestFile, kHeaderFile));
   }
 
   const fs::path header_path = folder_ / kHeaderFile;
@@ -199,8 +201,9 @@ CheckpointReader::CheckpointReader(const fs::path& path) {
       throw InputError(fmt::format("{}: missing (listed in {})", p.string(), header_path.string()));
     const auto size = fs::file_size(p, ec);
     if (ec || size != f.bytes())
-      throw InputError(fmt::format("{}: {} bytes, the checkpoint header records {}: the file is truncated or was replaced",
-                                   p.string(), ec ? 0 : size, f.bytes()));
+      throw InputError(
+          fmt::format("{}: {} bytes, the checkpoint header records {}: the file is truncated or was replaced",
+                      p.string(), ec ? 0 : size, f.bytes()));
   }
   for (const auto& p : header_.parts()) file(p.file());
   file(kGlobalFile);

@@ -70,16 +70,15 @@ CheckpointHeader::File write_part(const fs::path& path, const std::vector<AgentS
 
 void read_part(const fs::path& path, const CheckpointHeader::File& entry, std::vector<AgentSlice>& slices) {
   HashedFileReader file(path, entry);
-  const auto bad = [&](const std::string& what) {
-    return InputError(fmt::format("{}: {}", path.string(), what));
-  };
+  const auto bad = [&](const std::string& what) { return InputError(fmt::format("{}: {}", path.string(), what)); };
   try {
     PartParser in(file);
     // Cereal's binary archive writes a string as its 64-bit length and bytes, numbers as their bytes.
     if (in.name() != kPartMagic) throw bad("not a megacycle checkpoint part");
     const auto version = in.value<std::uint32_t>();
     if (version != kCheckpointFormatVersion)
-      throw bad(fmt::format("part format version {}; this program reads version {}", version, kCheckpointFormatVersion));
+      throw bad(
+          fmt::format("part format version {}; this program reads version {}", version, kCheckpointFormatVersion));
     in.value<std::int32_t>();  // rank
     in.value<std::int32_t>();  // ranks
     const auto populations = in.value<std::uint64_t>();
@@ -89,10 +88,11 @@ void read_part(const fs::path& path, const CheckpointHeader::File& entry, std::v
       const std::string name = in.name();
       const auto size = in.value<std::uint64_t>(), begin = in.value<std::uint64_t>(), end = in.value<std::uint64_t>();
       const auto columns = in.value<std::uint64_t>();
-      if (name != s.population) throw bad(fmt::format("population \"{}\" where this run has \"{}\"", name, s.population));
-      if (size != s.size)
-        throw bad(fmt::format("population {} has {} agents; this run's has {}", name, size, s.size));
-      if (begin > end || end > size) throw bad(fmt::format("population {}: id range [{}, {}) out of range", name, begin, end));
+      if (name != s.population)
+        throw bad(fmt::format("population \"{}\" where this run has \"{}\"", name, s.population));
+      if (size != s.size) throw bad(fmt::format("population {} has {} agents; this run's has {}", name, size, s.size));
+      if (begin > end || end > size)
+        throw bad(fmt::format("population {}: id range [{}, {}) out of range", name, begin, end));
       if (columns != s.columns.size())
         throw bad(fmt::format("population {} has {} column(s); this run's has {}", name, columns, s.columns.size()));
       const std::uint64_t lo = std::max(begin, s.begin), hi = std::min(end, s.end);
@@ -104,7 +104,8 @@ void read_part(const fs::path& path, const CheckpointHeader::File& entry, std::v
           throw bad(fmt::format("{} column \"{}\" ({} x {} bytes per agent) where this run has \"{}\" ({} x {} bytes)",
                                 name, column, per_agent, element_bytes, c.name, c.per_agent, c.element_bytes));
         const std::uint64_t row = std::uint64_t{per_agent} * element_bytes;
-        if (bytes != (end - begin) * row) throw bad(fmt::format("{}.{}: {} bytes for {} agents", name, column, bytes, end - begin));
+        if (bytes != (end - begin) * row)
+          throw bad(fmt::format("{}.{}: {} bytes for {} agents", name, column, bytes, end - begin));
         if (lo >= hi) {
           file.skip(bytes);
           continue;

@@ -20,8 +20,8 @@ RunFolder::RunFolder(fs::path dir, bool overwrite, bool create)
   fs::remove_all(staging_, ec);  // a stale folder from a run that died
   if (!dir_.parent_path().empty()) fs::create_directories(dir_.parent_path(), ec);
   if (!fs::create_directory(staging_, ec) || ec)
-    throw Error(fmt::format("cannot create output folder {}: {}", staging_.string(),
-                            ec ? ec.message() : "unknown error"));
+    throw Error(
+        fmt::format("cannot create output folder {}: {}", staging_.string(), ec ? ec.message() : "unknown error"));
 }
 
 RunFolder::~RunFolder() {

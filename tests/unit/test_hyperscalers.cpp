@@ -37,10 +37,10 @@ TEST(FadingGrowth, ClosedFormForSmallCases) {
 }
 
 TEST(FadingGrowth, LimitsAndSigns) {
-  EXPECT_EQ(fading_growth(0.0, 4.0, 20), 1.0);                                 // no growth
-  EXPECT_NEAR(fading_growth(0.3, 1e9, 8), 1.3 * 1.3, 1e-6);                    // no fading: compound
-  EXPECT_LT(fading_growth(-0.2, 4.0, 8), 1.0);                                 // decline
-  EXPECT_GT(fading_growth(0.5, 4.0, 40), fading_growth(0.5, 1.0, 40));         // faster fading, less growth
+  EXPECT_EQ(fading_growth(0.0, 4.0, 20), 1.0);                          // no growth
+  EXPECT_NEAR(fading_growth(0.3, 1e9, 8), 1.3 * 1.3, 1e-6);             // no fading: compound
+  EXPECT_LT(fading_growth(-0.2, 4.0, 8), 1.0);                          // decline
+  EXPECT_GT(fading_growth(0.5, 4.0, 40), fading_growth(0.5, 1.0, 40));  // faster fading, less growth
   // A long run with fast fading levels off: later years add almost nothing.
   EXPECT_NEAR(fading_growth(1.0, 0.25, 200) / fading_growth(1.0, 0.25, 100), 1.0, 1e-9);
 }
