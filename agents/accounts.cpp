@@ -23,8 +23,8 @@ int Ledger::open(std::string name, double balance) {
 void Ledger::pay(int from, int to, double amount) {
   // A negative or non-finite payment is a model bug, not bad input: stop with the accounts named.
   if (!(amount >= 0) || !std::isfinite(amount))
-    throw Error(fmt::format("ledger: payment of {} from {} to {}: payments must be finite and >= 0", amount,
-                            name(from), name(to)));
+    throw Error(fmt::format("ledger: payment of {} from {} to {}: payments must be finite and >= 0", amount, name(from),
+                            name(to)));
   balance_[static_cast<std::size_t>(from)] -= amount;
   balance_[static_cast<std::size_t>(to)] += amount;
   paid_ += amount;
@@ -144,8 +144,7 @@ void Books::close_quarter() {
 
 double Books::consistency_gap() const {
   const double scale = std::max({1.0, std::abs(s_.cash) + std::abs(s_.fixed_assets)});
-  const double cash_gap = (cash() - opening_cash_) -
-                          (s_.operating_cash_flow() - s_.capex + s_.financing_cash_flow());
+  const double cash_gap = (cash() - opening_cash_) - (s_.operating_cash_flow() - s_.capex + s_.financing_cash_flow());
   return std::max(std::abs(s_.balance_gap()), std::abs(cash_gap)) / scale;
 }
 

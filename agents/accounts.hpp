@@ -15,12 +15,12 @@ namespace megacycle {
 
 // Sectors outside the modelled firms. Their balances are the cumulative net flows with the firms.
 enum class Outside : std::uint8_t {
-  enterprises,  // buy compute from hyperscalers (the enterprise population's spending)
-  customers,    // consumers and advertisers: legacy revenue, own-product AI value, AI-lab revenue
-  suppliers,    // energy, servers, construction, foundries, staff
-  lenders,      // bond holders and banks: debt, interest, interest on cash
-  shareholders, // dividends, buybacks, equity issuance and funding rounds
-  government,   // taxes and capex subsidies
+  enterprises,   // buy compute from hyperscalers (the enterprise population's spending)
+  customers,     // consumers and advertisers: legacy revenue, own-product AI value, AI-lab revenue
+  suppliers,     // energy, servers, construction, foundries, staff
+  lenders,       // bond holders and banks: debt, interest, interest on cash
+  shareholders,  // dividends, buybacks, equity issuance and funding rounds
+  government,    // taxes and capex subsidies
 };
 inline constexpr int kOutsideCount = 6;
 inline constexpr const char* kOutsideNames[kOutsideCount] = {"enterprises", "customers",    "suppliers",

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "agents/hyperscalers.hpp"
+#include "engine/finite.hpp"
+
 namespace megacycle {
 namespace {
 
@@ -18,13 +21,16 @@ std::size_t provider_index(const Scenario& scenario, const std::string& name) {
 }  // namespace
 
 LabState::LabState(Ledger& ledger, const AiLab& s, std::size_t p)
-    : spec(&s), provider(p), books(ledger, s.name(), s.initial_cash_usd_b(), 0.0, 0.0),
+    : spec(&s),
+      provider(p),
+      books(ledger, s.name(), s.initial_cash_usd_b(), 0.0, 0.0),
       contract_units(s.initial_compute_units()) {}
 
 AiLabs::AiLabs(const Scenario& scenario, Ledger& ledger, std::vector<double> growth_multiplier)
     : growth_multiplier_(std::move(growth_multiplier)) {
   labs_.reserve(static_cast<std::size_t>(scenario.ai_lab_size()));
-  for (const auto& spec : scenario.ai_lab()) labs_.emplace_back(ledger, spec, provider_index(scenario, spec.provider()));
+  for (const auto& spec : scenario.ai_lab())
+    labs_.emplace_back(ledger, spec, provider_index(scenario, spec.provider()));
 }
 
 void AiLabs::open_quarter() {
@@ -36,14 +42,14 @@ void AiLabs::open_quarter() {
 
 void AiLabs::earn(double adopters, double adopters_at_start) {
   for (auto& l : labs_) {
-    const double growth = adopters_at_start > 0 ? std::pow(adopters / adopters_at_start, l.spec->revenue_adoption_elasticity()) : 1.0;
+    const double growth =
+        adopters_at_start > 0 ? std::pow(adopters / adopters_at_start, l.spec->revenue_adoption_elasticity()) : 1.0;
     l.revenue = l.spec->initial_revenue_usd_b_per_year() / 4.0 * growth;
     l.books.ai_sale(Ledger::outside(Outside::customers), l.revenue);
   }
 }
 
-void AiLabs::account(int t, const EnvironmentNow& env, const FinanceRules& finance,
-                     const std::vector<double>& prices) {
+void AiLabs::account(int t, const EnvironmentNow& env, const FinanceRules& finance, const std::vector<double>& prices) {
   for (auto& l : labs_) {
     const auto& s = *l.spec;
     l.books.operating_expense(Ledger::outside(Outside::suppliers), s.staff_cost_usd_b_per_quarter());
@@ -64,12 +70,29 @@ void AiLabs::account(int t, const EnvironmentNow& env, const FinanceRules& finan
     // Next quarter's contract: planned growth, cut to what cash and revenue can pay for over the
     // minimum runway when funding falls short.
     const double unit_quarter = prices[l.provider] * kHoursPerQuarter / kBillion;
-    const double planned = l.contract_units * fading_growth(s.compute_growth_per_year(), s.compute_growth_half_life_years(), t + 1, growth_multiplier_) /
-                           fading_growth(s.compute_growth_per_year(), s.compute_growth_half_life_years(), t, growth_multiplier_);
+    const double planned =
+        l.contract_units *
+        fading_growth(s.compute_growth_per_year(), s.compute_growth_half_life_years(), t + 1, growth_multiplier_) /
+        fading_growth(s.compute_growth_per_year(), s.compute_growth_half_life_years(), t, growth_multiplier_);
     const double runway = std::max(1.0, s.runway_min_quarters());
-    const double affordable = (std::max(0.0, l.books.cash()) / runway + l.revenue - s.staff_cost_usd_b_per_quarter()) / unit_quarter;
+    const double affordable =
+        (std::max(0.0, l.books.cash()) / runway + l.revenue - s.staff_cost_usd_b_per_quarter()) / unit_quarter;
     const double floor = std::min(planned, (1.0 - kMaxContractCut) * l.contract_units);
     l.contract_units = std::clamp(std::min(planned, affordable), floor, planned);
+  }
+}
+
+void AiLabs::add_firms(std::vector<FirmView>& firms, const Hyperscalers& hyperscalers) const {
+  for (std::size_t l = 0; l < labs_.size(); ++l) {
+    const auto& lab = labs_[l];
+    // Not listed; no capex, backlog or orders of its own (those columns stay 0).
+    firms.push_back(
+        {"ai_lab", lab.name(), &lab.books, &lab.minsky, std::nullopt, [this, l, &hyperscalers](NamedRow& row) {
+           const auto& x = labs_[l];
+           row.set("capacity_units", x.contract_this_quarter);
+           row.set("utilisation", ratio_or_zero(x.served, x.contract_this_quarter));
+           row.set("price_usd", hyperscalers[x.provider].price_charged);
+         }});
   }
 }
 

@@ -8,21 +8,25 @@
 #include "agents/accounts.hpp"
 #include "agents/environment.hpp"
 #include "agents/finance.hpp"
+#include "agents/firm.hpp"
 #include "scenario.pb.h"
 
 namespace megacycle {
+
+class Hyperscalers;
 
 struct LabState {
   const AiLab* spec;
   std::size_t provider;  // index of the hyperscaler it rents from
   Books books;
-  double contract_units;  // compute contracted for the coming quarter
+  double contract_units;             // compute contracted for the coming quarter
   double contract_this_quarter = 0;  // what this quarter's compute market saw
   // This quarter
   double served = 0, compute_cost = 0, revenue = 0, funding = 0;
   MinskyClass minsky = MinskyClass::hedge;
 
   LabState(Ledger& ledger, const AiLab& spec, std::size_t provider);
+  const std::string& name() const { return spec->name(); }
 
   // Checkpoints: every member but the scenario's spec and provider.
   template <class Archive>
@@ -41,6 +45,9 @@ class AiLabs {
   // Staff costs, financing (funding rounds), and next quarter's contract from the cash it has.
   void account(int quarter, const EnvironmentNow& env, const FinanceRules& finance,
                const std::vector<double>& provider_prices);
+
+  // The labs, as views (agents/firm.hpp): not listed; their compute contract and its price at `hyperscalers`.
+  void add_firms(std::vector<FirmView>& firms, const Hyperscalers& hyperscalers) const;
 
   std::size_t size() const { return labs_.size(); }
   LabState& operator[](std::size_t l) { return labs_[l]; }

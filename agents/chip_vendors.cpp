@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/finite.hpp"
+
 namespace megacycle {
 namespace {
 
@@ -21,26 +23,26 @@ double opening_equipment(Vintages& equipment, double capacity, const ChipVendorR
 
 }  // namespace
 
-VendorState::VendorState(Ledger& ledger, const ChipVendor& spec, const ChipVendorRules& rules, std::size_t buyers,
+VendorState::VendorState(Ledger& ledger, const ChipVendor& s, const ChipVendorRules& rules, std::size_t buyers,
                          int horizon)
-    : name(spec.name()),
-      custom_asic(spec.custom_asic()),
-      merchant_share(spec.custom_asic() ? 0.0 : spec.merchant_share()),
-      capacity(spec.initial_capacity_units_per_quarter()),
+    : spec(&s),
+      custom_asic(s.custom_asic()),
+      merchant_share(s.custom_asic() ? 0.0 : s.merchant_share()),
+      capacity(s.initial_capacity_units_per_quarter()),
       pipeline(static_cast<std::size_t>(horizon) + 1, 0.0),
-      price(spec.initial_price_usd_per_unit()),
-      unit_cost0(spec.unit_cost_usd()),
-      other_demand0(spec.other_demand_units_per_quarter()),
-      other_growth(spec.other_demand_growth_per_year()),
-      opex0(spec.operating_expense_usd_b_per_quarter()),
-      capacity0(spec.initial_capacity_units_per_quarter()),
+      price(s.initial_price_usd_per_unit()),
+      unit_cost0(s.unit_cost_usd()),
+      other_demand0(s.other_demand_units_per_quarter()),
+      other_growth(s.other_demand_growth_per_year()),
+      opex0(s.operating_expense_usd_b_per_quarter()),
+      capacity0(s.initial_capacity_units_per_quarter()),
       backlog(buyers, 0.0),
-      books(ledger, spec.name(), spec.initial_cash_usd_b(), opening_equipment(equipment, capacity, rules),
-            spec.initial_debt_usd_b()),
-      ebitda(spec.initial_capacity_units_per_quarter() * (spec.initial_price_usd_per_unit() - spec.unit_cost_usd()) / kBillion -
-             spec.operating_expense_usd_b_per_quarter()) {
+      books(ledger, s.name(), s.initial_cash_usd_b(), opening_equipment(equipment, capacity, rules),
+            s.initial_debt_usd_b()),
+      ebitda(s.initial_capacity_units_per_quarter() * (s.initial_price_usd_per_unit() - s.unit_cost_usd()) / kBillion -
+             s.operating_expense_usd_b_per_quarter()) {
   // The trailing EBITDA starts at a year of selling the opening capacity at the opening price.
-  backlog.back() = spec.initial_other_backlog_units();
+  backlog.back() = s.initial_other_backlog_units();
 }
 
 double VendorState::backlog_total() const {
@@ -50,15 +52,17 @@ double VendorState::backlog_total() const {
 }
 
 ChipVendors::ChipVendors(const Scenario& scenario, Ledger& ledger, std::size_t hyperscalers, double technology_step)
-    : rules_(scenario.chip_vendor_rules()), others_(hyperscalers), fill_rate_(hyperscalers + 1, 1.0),
+    : rules_(scenario.chip_vendor_rules()),
+      others_(hyperscalers),
+      fill_rate_(hyperscalers + 1, 1.0),
       technology_step_(technology_step) {
   const int lead = rules_.capacity_lead_quarters();
   vendors_.reserve(static_cast<std::size_t>(scenario.chip_vendor_size()));
   for (const auto& spec : scenario.chip_vendor()) {
     auto& v = vendors_.emplace_back(ledger, spec, rules_, hyperscalers + 1, scenario.quarters() + lead);
     // Expansions already under way at the start: lead/4 years of growth arriving evenly over the lead time.
-    const double growth = spec.initial_capacity_units_per_quarter() *
-                          (std::pow(1.0 + spec.pipeline_growth_per_year(), lead / 4.0) - 1.0);
+    const double growth =
+        spec.initial_capacity_units_per_quarter() * (std::pow(1.0 + spec.pipeline_growth_per_year(), lead / 4.0) - 1.0);
     for (int q = 0; q < lead; ++q) v.pipeline[static_cast<std::size_t>(q)] = growth / lead;
   }
   asic_ = vendors_.size();
@@ -158,8 +162,8 @@ void ChipVendors::account(int t, const EnvironmentNow& env, const FinanceRules& 
     v.books.depreciate(v.equipment.charge(t).depreciation);
     v.revenue = v.books.statements().ai_revenue;
     v.ebitda.push(v.books.statements().ebitda());
-    const double cash_target = finance.cash_buffer_quarters() *
-                               (v.books.statements().cost_of_sales + v.books.statements().operating_expense);
+    const double cash_target =
+        finance.cash_buffer_quarters() * (v.books.statements().cost_of_sales + v.books.statements().operating_expense);
     v.minsky = settle_quarter(v.books, finance, env, cash_target, v.ebitda.sum());
 
     // Next quarter's price. Merchant vendors price on scarcity (backlog in quarters of capacity), with
@@ -168,11 +172,29 @@ void ChipVendors::account(int t, const EnvironmentNow& env, const FinanceRules& 
     const double next_cost = v.unit_cost0 / (technology_ * technology_step_);
     const double floor = next_cost * (1.0 + rules_.floor_margin()), cap = next_cost * (1.0 + rules_.max_markup());
     const double scarcity = v.capacity > 0 ? backlog / (v.capacity * technology_) : rules_.target_backlog_quarters();
-    v.price = v.custom_asic ? floor
-                            : std::clamp(v.price * (1.0 + rules_.price_adjustment() *
-                                                                (scarcity - rules_.target_backlog_quarters())) /
-                                             technology_step_,
-                                         floor, cap);
+    v.price =
+        v.custom_asic
+            ? floor
+            : std::clamp(v.price * (1.0 + rules_.price_adjustment() * (scarcity - rules_.target_backlog_quarters())) /
+                             technology_step_,
+                         floor, cap);
+  }
+}
+
+void ChipVendors::add_firms(std::vector<FirmView>& firms) const {
+  for (std::size_t v = 0; v < vendors_.size(); ++v) {
+    const auto& x = vendors_[v];
+    firms.push_back({"chip_vendor", x.name(), &x.books, &x.minsky,
+                     Listing{x.spec->shares_b(), x.spec->initial_share_price_usd(), x.spec->expected_growth_per_year()},
+                     [this, v](NamedRow& row) {
+                       const auto& y = vendors_[v];
+                       row.set("capex_usd_b", y.expansion_capex);
+                       row.set("capacity_units", capacity_units(v));
+                       row.set("utilisation", ratio_or_zero(y.shipped, y.sellable));
+                       row.set("price_usd", y.price_shipped);
+                       row.set("backlog_units", y.backlog_total());
+                       row.set("orders_units", y.orders);
+                     }});
   }
 }
 

@@ -8,38 +8,43 @@
 #include "agents/accounts.hpp"
 #include "agents/environment.hpp"
 #include "agents/finance.hpp"
+#include "agents/firm.hpp"
 #include "scenario.pb.h"
 
 namespace megacycle {
 
 struct VendorState {
-  std::string name;
+  const ChipVendor* spec;
   bool custom_asic = false;
   double merchant_share = 0;
-  double capacity = 0;             // units per quarter at the start's technology (physical capacity)
-  std::vector<double> pipeline;    // capacity arriving, indexed by quarter
-  double price = 0;                // USD per unit, posted for this quarter (set for the next one in account())
-  double price_shipped = 0;        // the price this quarter's shipments were paid at
-  double unit_cost0 = 0;           // USD per unit at the start
+  double capacity = 0;           // units per quarter at the start's technology (physical capacity)
+  std::vector<double> pipeline;  // capacity arriving, indexed by quarter
+  double price = 0;              // USD per unit, posted for this quarter (set for the next one in account())
+  double price_shipped = 0;      // the price this quarter's shipments were paid at
+  double unit_cost0 = 0;         // USD per unit at the start
   double other_demand0 = 0, other_growth = 0, opex0 = 0, capacity0 = 0;
-  std::vector<double> backlog;     // units per buyer (H hyperscalers + others)
+  std::vector<double> backlog;  // units per buyer (H hyperscalers + others)
   // This quarter
-  double sellable = 0, shipped = 0, revenue = 0, cost_of_goods = 0, expansion_capex = 0, orders = 0,
-         cancellations = 0;
+  double sellable = 0, shipped = 0, revenue = 0, cost_of_goods = 0, expansion_capex = 0, orders = 0, cancellations = 0;
   Vintages equipment;  // before books: the opening fixed assets are its book value
   Books books;
   Trailing4 ebitda;
   MinskyClass minsky = MinskyClass::hedge;
 
   VendorState(Ledger& ledger, const ChipVendor& spec, const ChipVendorRules& rules, std::size_t buyers, int horizon);
+  const std::string& name() const { return spec->name(); }
   double backlog_total() const;
   double gross_margin() const { return revenue > 0 ? 1.0 - cost_of_goods / revenue : 0.0; }
 
-  // Checkpoints: every member (the name and kind too: cheap, and they check the order of the vendors).
+  // Checkpoints: every member but the scenario's spec; its name too, which checks the order of the vendors.
   template <class Archive>
   void serialize(Archive& ar, std::uint32_t) {
-    ar(name, custom_asic, merchant_share, capacity, pipeline, price, price_shipped, unit_cost0, other_demand0,
-       other_growth, opex0, capacity0, backlog);
+    std::string saved = name();
+    ar(saved);
+    if (saved != name())
+      throw InputError("checkpoint: chip vendor \"" + saved + "\" where this run has \"" + name() + "\"");
+    ar(custom_asic, merchant_share, capacity, pipeline, price, price_shipped, unit_cost0, other_demand0, other_growth,
+       opex0, capacity0, backlog);
     ar(sellable, shipped, revenue, cost_of_goods, expansion_capex, orders, cancellations, equipment, books, ebitda,
        minsky);
   }
@@ -79,6 +84,8 @@ class ChipVendors {
   // Fill rate of buyer b last quarter: delivered / backlog before shipping (1 with no backlog).
   double fill_rate(std::size_t buyer) const { return fill_rate_[buyer]; }
   double backlog_of(std::size_t buyer) const;
+  // The vendors, as views (agents/firm.hpp): listed, with expansion capex, capacity, price and backlog.
+  void add_firms(std::vector<FirmView>& firms) const;
 
   // Checkpoints: the vendors, fill rates and technology level (the rest is the scenario's).
   template <class Archive>

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "agents/equity_market_diagnostics.hpp"
 #include "engine/failure.hpp"
 #include "engine/finite.hpp"
 
@@ -56,7 +57,8 @@ Economy::Economy(Comm& comm, const Scenario& scenario, std::uint32_t replicate)
     phases_.add("chip_market_and_accounts", [this](int t) { agreed(comm_, [&] { industry_->close_quarter(t); }); });
   }
   // Every rank holds the same prices and totals, so a failed conservation check fails alike everywhere.
-  if (equity_market_) phases_.add("equity_market", [this](int t) { agreed(comm_, [&] { equity_market_->trade_quarter(t, env_); }); });
+  if (equity_market_)
+    phases_.add("equity_market", [this](int t) { agreed(comm_, [&] { equity_market_->trade_quarter(t, env_); }); });
   phases_.add("peer_exchange", [this](int) { enterprises_.exchange_peers(comm_); });
 }
 
@@ -77,8 +79,8 @@ EnterpriseConditions Economy::conditions(int t) const {
   const std::vector<double> prices = industry_ ? industry_->prices() : std::vector<double>{price};
   const std::vector<double> served = industry_ ? industry_->served_shares() : std::vector<double>{1.0};
   const std::vector<double> attractiveness = industry_ ? industry_->attractiveness() : std::vector<double>{1.0};
-  set_provider_conditions(c, scenario_, capability, efficiency, env.reference_price_usd_per_unit_hour(), prices,
-                          served, attractiveness);
+  set_provider_conditions(c, scenario_, capability, efficiency, env.reference_price_usd_per_unit_hour(), prices, served,
+                          attractiveness);
   // Value realised per unit of AI use, relative to what adopters expected (ODD 7.1): scales ROI only.
   for (double& roi_factor : c.provider_roi_factor) roi_factor *= now.ai_productivity_multiplier;
 
@@ -156,12 +158,14 @@ std::vector<io::CsvWriter::Cell> Economy::quarterly_row_for(int t) const {
   for (double firms : a.firms_by_stage) row.emplace_back(firms);
   row.emplace_back(a.adopters());
   row.emplace_back(ratio_or_zero(a.adopters(), a.firms()));
-  for (int c = 0; c < kSizeClassCount; ++c) row.emplace_back(ratio_or_zero(a.adopters_by_class[c], a.firms_by_class[c]));
+  for (int c = 0; c < kSizeClassCount; ++c)
+    row.emplace_back(ratio_or_zero(a.adopters_by_class[c], a.firms_by_class[c]));
   for (std::size_t s = 0; s < a.firms_by_sector.size(); ++s)
     row.emplace_back(ratio_or_zero(a.adopters_by_sector[s], a.firms_by_sector[s]));
-  row.insert(row.end(), {a.new_pilots, a.new_production, a.churned_from_pilot, a.churned_from_production,
-                         a.churned_from_pilot + a.churned_from_production, a.compute_demand_units,
-                         ratio_or_zero(a.production_roi_weighted, a.firms_by_stage[static_cast<int>(Stage::production)])});
+  row.insert(row.end(),
+             {a.new_pilots, a.new_production, a.churned_from_pilot, a.churned_from_production,
+              a.churned_from_pilot + a.churned_from_production, a.compute_demand_units,
+              ratio_or_zero(a.production_roi_weighted, a.firms_by_stage[static_cast<int>(Stage::production)])});
   if (industry_) {
     const auto more = industry_->quarterly_row();
     row.insert(row.end(), more.begin(), more.end());
@@ -173,31 +177,39 @@ std::vector<io::CsvWriter::Cell> Economy::quarterly_row_for(int t) const {
   return row;
 }
 
-std::vector<std::string> Economy::firms_header() const {
-  auto h = Industry::firms_header();
-  if (equity_market_) {
-    const auto more = EquityMarket::firm_header();
-    h.insert(h.end(), more.begin(), more.end());
-  }
-  return h;
-}
-
-std::vector<std::vector<io::CsvWriter::Cell>> Economy::firms_rows(int t) const {
-  auto rows = industry_->firms_rows(t, period(t));
-  if (equity_market_) {
-    // Listed firms come first, in the same order (hyperscalers, chip vendors); AI labs are not listed.
-    const std::size_t listed = equity_market_->stocks().size() - 1;
-    const std::size_t width = EquityMarket::firm_header().size();
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      if (r < listed) {
-        const auto more = equity_market_->firm_columns(r);
-        rows[r].insert(rows[r].end(), more.begin(), more.end());
-      } else {
-        rows[r].insert(rows[r].end(), width, io::CsvWriter::Cell{std::string()});
-      }
+Outputs Economy::outputs() const {
+  Outputs out;
+  out.tables.push_back(
+      {"quarterly.csv", quarterly_header(), [this](int) { return std::vector<Row>{quarterly_row()}; }});
+  if (industry_) {
+    auto columns = Industry::firm_columns();
+    if (equity_market_) {
+      const auto more = EquityMarket::firm_columns();
+      columns.insert(columns.end(), more.begin(), more.end());
     }
+    out.tables.push_back({"firms.csv", column_names(columns), [this, columns](int t) {
+                            std::vector<Row> rows;
+                            for (const auto& firm : industry_->firms()) {
+                              NamedRow row(columns);
+                              industry_->firm_row(firm, t, period(t), row);
+                              if (equity_market_ && firm.listing) equity_market_->firm_row(firm.stock, row);
+                              rows.push_back(std::move(row).take());
+                            }
+                            return rows;
+                          }});
   }
-  return rows;
+  if (equity_market_) {
+    out.tables.push_back({"daily.csv", EquityMarket::daily_header(),
+                          [this](int t) { return equity_market_->daily_rows(t, period(t)); }});
+    out.end_of_run.push_back(
+        {{"bubbles.csv", "bsadf.csv", "stylized_facts.csv"}, [this](const std::filesystem::path& dir) {
+           const int days = equity_market_->days_per_quarter();
+           write_equity_market_diagnostics(
+               *equity_market_, scenario_.equity_market().diagnostics(), scenario_.seed(),
+               [&](long long day) { return period(static_cast<int>(day / days)); }, dir);
+         }});
+  }
+  return out;
 }
 
 }  // namespace megacycle

@@ -1,7 +1,7 @@
 #pragma once
 // The economy of one run: its populations, the exogenous environment and the phases of a quarter
-// (docs/ODD.md, "Process overview and scheduling"). Everything here is computed identically on every
-// rank except the agent loops, which each rank runs over the agents it owns.
+// (docs/ODD.md, "Process overview and scheduling"), and the output files its parts declare. Everything here
+// is computed identically on every rank except the agent loops, which each rank runs over the agents it owns.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,10 +11,11 @@
 #include "agents/environment.hpp"
 #include "agents/equity_market.hpp"
 #include "agents/industry.hpp"
+#include "agents/output_table.hpp"
 #include "engine/comm.hpp"
 #include "engine/io/csv.hpp"
-#include "engine/piecewise.hpp"
 #include "engine/phases.hpp"
+#include "engine/piecewise.hpp"
 #include "scenario.pb.h"
 
 namespace megacycle {
@@ -50,9 +51,11 @@ class Economy {
   // Investors updated per trading day, all ranks together (0 without a market).
   std::uint64_t investors() const { return equity_market_ ? equity_market_->investors() : 0; }
 
-  // firms.csv (with an industry): the industry's columns, then the market's for listed firms.
-  std::vector<std::string> firms_header() const;
-  std::vector<std::vector<io::CsvWriter::Cell>> firms_rows(int t) const;
+  // Every file the run writes besides panels and the manifest (docs/outputs.md), collected from the parts
+  // present: quarterly.csv; with an industry firms.csv, one row per firm view with the industry's columns,
+  // then the market's for listed firms; with a market daily.csv and the end-of-run diagnostics. The
+  // declarations read this economy, which must outlive them.
+  Outputs outputs() const;
 
   // Checkpoints (app/checkpoint.hpp). The state every rank holds alike: the quarter's environment,
   // conditions and totals, the industry and the market. Loaded into an Economy built afresh from the
@@ -62,7 +65,8 @@ class Economy {
     bool industry = industry_.has_value(), market = equity_market_.has_value();
     ar(industry, market);
     if (industry != industry_.has_value() || market != equity_market_.has_value())
-      throw InputError("checkpoint: the industry or equity market is present in one of the checkpoint and the run only");
+      throw InputError(
+          "checkpoint: the industry or equity market is present in one of the checkpoint and the run only");
     ar(env_, totals_, current_, last_quarter_);
     if (industry_) ar(*industry_);
     if (equity_market_) ar(*equity_market_);

@@ -48,10 +48,17 @@ struct Tally {
   const std::uint8_t *size_class, *sector, *provider;
 
   Tally(BlockSums& sums, std::size_t sector_count, std::size_t providers, int shift, const EnterpriseState& st)
-      : rows(sums.row(0).data()), width(sums.width()), sectors(sector_count),
-        provider_demand(kSectorFirms + 2 * sector_count), provider_customers(provider_demand + providers),
-        block_shift(shift), weight(st.weight.data()), demand(st.compute_demand.data()),
-        productivity(st.productivity.data()), size_class(st.size_class.data()), sector(st.sector.data()),
+      : rows(sums.row(0).data()),
+        width(sums.width()),
+        sectors(sector_count),
+        provider_demand(kSectorFirms + 2 * sector_count),
+        provider_customers(provider_demand + providers),
+        block_shift(shift),
+        weight(st.weight.data()),
+        demand(st.compute_demand.data()),
+        productivity(st.productivity.data()),
+        size_class(st.size_class.data()),
+        sector(st.sector.data()),
         provider(st.provider.data()) {}
 
   double* row(std::size_t i) const { return rows + (i >> block_shift) * width; }
@@ -150,8 +157,7 @@ double EnterpriseState::bytes_per_agent() const {
                             quarters_in_stage.capacity() + low_roi_quarters.capacity() + provider.capacity() +
                             reevaluation_countdown.capacity() + potential.capacity() +
                             sizeof(float) * (employees.capacity() + innovativeness.capacity() +
-                                             productivity.capacity() + weight.capacity() +
-                                             compute_demand.capacity());
+                                             productivity.capacity() + weight.capacity() + compute_demand.capacity());
   return static_cast<double>(bytes) / static_cast<double>(stage.size());
 }
 
@@ -159,9 +165,9 @@ std::size_t provider_count(const Scenario& scenario) {
   return static_cast<std::size_t>(std::max(1, scenario.hyperscaler_size()));
 }
 
-void set_provider_conditions(EnterpriseConditions& c, const Scenario& scenario, double capability,
-                             double efficiency, double reference_price, std::span<const double> prices,
-                             std::span<const double> served, std::span<const double> attractiveness) {
+void set_provider_conditions(EnterpriseConditions& c, const Scenario& scenario, double capability, double efficiency,
+                             double reference_price, std::span<const double> prices, std::span<const double> served,
+                             std::span<const double> attractiveness) {
   const auto& e = scenario.enterprises();
   const auto& choice = e.providers();
   const double epsilon = e.usage().price_elasticity();
@@ -243,8 +249,10 @@ void EnterprisePopulation::draw_traits() {
     const double density_ratio = (alpha / tail) / (alpha_s / tail_s) * std::pow(size / lo, alpha_s - alpha);
     const double innov = std::pow(size / a.reference_employees(), a.innovativeness_size_elasticity()) *
                          std::exp(sigma_innov * rng.normal() - 0.5 * sigma_innov * sigma_innov);
-    const double log_mean = e.sector_size() ? e.sector(static_cast<int>(s)).productivity_log_mean() : Sector().productivity_log_mean();
-    const double log_sd = e.sector_size() ? e.sector(static_cast<int>(s)).productivity_log_sd() : Sector().productivity_log_sd();
+    const double log_mean =
+        e.sector_size() ? e.sector(static_cast<int>(s)).productivity_log_mean() : Sector().productivity_log_mean();
+    const double log_sd =
+        e.sector_size() ? e.sector(static_cast<int>(s)).productivity_log_sd() : Sector().productivity_log_sd();
     state_.sector[i] = static_cast<std::uint8_t>(s);
     state_.employees[i] = static_cast<float>(size);
     state_.size_class[i] = static_cast<std::uint8_t>(size_class_of(size));
@@ -311,10 +319,10 @@ void EnterprisePopulation::tally_state() {
 void EnterprisePopulation::check_provider_arrays(const EnterpriseConditions& c) const {
   if (c.provider_usage_per_usd_m.size() != providers_ || c.provider_roi_factor.size() != providers_ ||
       c.choice_cdf.size() != (providers_ + 1) * providers_)
-    throw Error(fmt::format("enterprises: conditions for {} providers ({} ROI factors, {} choice entries), "
-                            "but the scenario has {}",
-                            c.provider_usage_per_usd_m.size(), c.provider_roi_factor.size(), c.choice_cdf.size(),
-                            providers_));
+    throw Error(
+        fmt::format("enterprises: conditions for {} providers ({} ROI factors, {} choice entries), "
+                    "but the scenario has {}",
+                    c.provider_usage_per_usd_m.size(), c.provider_roi_factor.size(), c.choice_cdf.size(), providers_));
 }
 
 void EnterprisePopulation::choose_initial_providers(const EnterpriseConditions& c) {
@@ -412,8 +420,8 @@ void EnterprisePopulation::step(int quarter, const EnterpriseConditions& c) {
     if (from == Stage::none || from == Stage::churned) {
       // Outside the potential adopters, never (no draw); else f_i as for everyone.
       const double factor = !potential[i] ? 0.0 : from == Stage::none ? 1.0 : readoption;
-      const double hazard = factor * price_term *
-                            (p * innovativeness[i] + imitation[sector[i]] + peer_coefficient * adopting_peers);
+      const double hazard =
+          factor * price_term * (p * innovativeness[i] + imitation[sector[i]] + peer_coefficient * adopting_peers);
       if (factor > 0) {
         drew_slot0 = true;
         if (rng.uniform() < hazard) to = Stage::pilot;
@@ -448,7 +456,7 @@ void EnterprisePopulation::step(int quarter, const EnterpriseConditions& c) {
         const std::uint8_t left = countdown[i];
         if (left > 1) {
           countdown[i] = static_cast<std::uint8_t>(left - 1);  // not due: no draw
-        } else {  // due (1), or none drawn yet (0)
+        } else {                                               // due (1), or none drawn yet (0)
           if (!drew_slot0) rng.next_u64();
           const auto next =
               reevaluate(choice, providers, provider[i], left == 0, rng.uniform(), reevaluation, inverse_log_keep);
@@ -500,9 +508,10 @@ void EnterprisePopulation::check_finite(Comm& comm, const std::string& when, boo
       if (i < first) first = i, name = variable, value = values[i];
     }
     if (first != kAllFinite)
-      throw Error(fmt::format("enterprises: {} = {} for global id {} {}: a non-finite value; check the scenario's "
-                              "extreme parameters",
-                              name, value, partition_.begin() + first, when));
+      throw Error(
+          fmt::format("enterprises: {} = {} for global id {} {}: a non-finite value; check the scenario's "
+                      "extreme parameters",
+                      name, value, partition_.begin() + first, when));
   });
 }
 

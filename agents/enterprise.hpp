@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "engine/comm.hpp"
-#include "engine/io/checkpoint.hpp"
+#include "engine/io/checkpoint_format.hpp"
 #include "engine/partition.hpp"
 #include "engine/reduce.hpp"
 #include "engine/ring_network.hpp"
@@ -66,8 +66,8 @@ struct EnterpriseState {
 
   template <class Archive>
   void serialize(Archive& ar, std::uint32_t version) {
-    ar(sector, size_class, employees, innovativeness, productivity, weight, stage, quarters_in_stage,
-       low_roi_quarters, compute_demand);
+    ar(sector, size_class, employees, innovativeness, productivity, weight, stage, quarters_in_stage, low_roi_quarters,
+       compute_demand);
     if (version >= 2) {
       ar(provider);
     } else {
@@ -92,8 +92,8 @@ struct EnterpriseState {
 // Conditions of one quarter that every enterprise sees (the same on every rank). Per-provider arrays
 // have H = max(1, number of hyperscalers) entries: with none listed, one implicit provider.
 struct EnterpriseConditions {
-  double compute_price = 0;        // price index P, USD per unit-hour
-  double hazard_price_term = 1;    // (P / P_ref)^(-epsilon_a), at the price index
+  double compute_price = 0;      // price index P, USD per unit-hour
+  double hazard_price_term = 1;  // (P / P_ref)^(-epsilon_a), at the price index
   // kappa_t * (P_h / P_ref)^(-epsilon): units per USD million exposed revenue, per provider h
   std::vector<double> provider_usage_per_usd_m;
   // Realised ROI of a customer of h = productivity * this: the ROI factor at P_h times
@@ -105,8 +105,8 @@ struct EnterpriseConditions {
   // r, per adopter and quarter. Adopters draw their countdown to the next re-evaluation from it when they
   // choose (EnterpriseState::reevaluation_countdown), so it must stay the same over a run.
   double reevaluation_probability = 0;
-  std::vector<double> imitation;   // per sector: q * (1 - omega) * sector adoption share, last quarter
-  double peer_coefficient = 0;     // q * omega / k: added hazard per adopting peer
+  std::vector<double> imitation;  // per sector: q * (1 - omega) * sector adoption share, last quarter
+  double peer_coefficient = 0;    // q * omega / k: added hazard per adopting peer
 
   template <class Archive>
   void serialize(Archive& ar, std::uint32_t) {
@@ -122,9 +122,9 @@ std::size_t provider_count(const Scenario& scenario);
 // reevaluation_probability) from the quarter's capability and efficiency indices, the reference price
 // P_ref, and per provider h its price P_h (> 0), its served share s_h of last quarter (in [0, 1];
 // clamped) and its attractiveness a_h. The spans have one entry per provider, all of the same size.
-void set_provider_conditions(EnterpriseConditions& c, const Scenario& scenario, double capability,
-                             double efficiency, double reference_price, std::span<const double> prices,
-                             std::span<const double> served, std::span<const double> attractiveness);
+void set_provider_conditions(EnterpriseConditions& c, const Scenario& scenario, double capability, double efficiency,
+                             double reference_price, std::span<const double> prices, std::span<const double> served,
+                             std::span<const double> attractiveness);
 
 // Weighted totals over all enterprises, identical on every rank.
 struct EnterpriseAggregates {
@@ -192,8 +192,8 @@ class EnterprisePopulation {
             partition_.begin(),
             partition_.end(),
             {io::agent_column("stage", s.stage), io::agent_column("quarters_in_stage", s.quarters_in_stage),
-             io::agent_column("low_roi_quarters", s.low_roi_quarters), io::agent_column("compute_demand", s.compute_demand),
-             io::agent_column("provider", s.provider),
+             io::agent_column("low_roi_quarters", s.low_roi_quarters),
+             io::agent_column("compute_demand", s.compute_demand), io::agent_column("provider", s.provider),
              io::agent_column("reevaluation_countdown", s.reevaluation_countdown)}};
   }
   // After checkpoint_slice()'s columns were loaded: publishes the adopters to the peer view. Collective.

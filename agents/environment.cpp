@@ -21,7 +21,8 @@ PiecewiseLinear path(const Environment& env, const char* name) {
   const auto& options = field->options();
   double default_level = options.GetExtension(megacycle::default_level);
   if (options.HasExtension(megacycle::default_level_field)) {
-    const auto* level = Environment::descriptor()->FindFieldByName(options.GetExtension(megacycle::default_level_field));
+    const auto* level =
+        Environment::descriptor()->FindFieldByName(options.GetExtension(megacycle::default_level_field));
     if (!level || level->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_DOUBLE)
       throw Error(fmt::format("environment.{}: its default_level_field names no double field", name));
     default_level = Environment::GetReflection()->GetDouble(env, level);

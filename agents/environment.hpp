@@ -17,15 +17,15 @@ inline constexpr double kBillion = 1e9;
 
 // The environment of one quarter.
 struct EnvironmentNow {
-  double compute_price = 0;          // USD per unit-hour, used only without hyperscalers
+  double compute_price = 0;  // USD per unit-hour, used only without hyperscalers
   double capability = 1, efficiency = 1;
   double risk_free_rate = 0, equity_risk_premium = 0;  // per year
-  double energy_price = 0;           // USD per MWh
-  double grid_connection_mw = 0;     // per quarter, all hyperscalers together
+  double energy_price = 0;                             // USD per MWh
+  double grid_connection_mw = 0;                       // per quarter, all hyperscalers together
   double export_control_share = 0, capex_subsidy_rate = 0, investor_sentiment = 1;
   double adoption_hazard_multiplier = 1, ai_demand_growth_multiplier = 1;
   double ai_productivity_multiplier = 1, ai_lab_funding_multiplier = 1;
-  double technology = 1;             // price-performance relative to the start: 2^(t / (4 * doubling years))
+  double technology = 1;  // price-performance relative to the start: 2^(t / (4 * doubling years))
 };
 
 // Checkpoints: every field, as bytes (a field added to EnvironmentNow is saved without a change here).
@@ -50,8 +50,8 @@ class EnvironmentPaths {
   double technology_step() const { return technology_step_; }
 
  private:
-  PiecewiseLinear compute_price_, capability_, efficiency_, risk_free_, premium_, energy_, grid_, export_,
-      subsidy_, sentiment_, hazard_, demand_growth_, productivity_, lab_funding_;
+  PiecewiseLinear compute_price_, capability_, efficiency_, risk_free_, premium_, energy_, grid_, export_, subsidy_,
+      sentiment_, hazard_, demand_growth_, productivity_, lab_funding_;
   double technology_step_;
 };
 

@@ -49,15 +49,10 @@ EquityMarket::EquityMarket(Comm& comm, const Scenario& scenario, std::uint32_t r
           x.expected_growth = growth;
           s.push_back(std::move(x));
         };
-        const auto& h = industry.hyperscalers();
-        for (std::size_t i = 0; i < h.size(); ++i)
-          add(h[i].spec->name(), h[i].books, h[i].spec->shares_b(), h[i].spec->initial_share_price_usd(),
-              h[i].spec->expected_growth_per_year());
-        const auto& v = industry.vendors();
-        for (std::size_t k = 0; k < v.size(); ++k) {
-          const auto& spec = scenario.chip_vendor(static_cast<int>(k));
-          add(v[k].name, v[k].books, spec.shares_b(), spec.initial_share_price_usd(), spec.expected_growth_per_year());
-        }
+        for (const auto& f : industry.firms())
+          if (f.listing)
+            add(std::string(f.name), *f.books, f.listing->shares_b, f.listing->initial_share_price_usd,
+                f.listing->expected_growth_per_year);
         const auto& rom = scenario.equity_market().rest_of_market();
         Stock r;
         r.name = "RestOfMarket", r.ai = false, r.shares = rom.market_value_usd_b() / kRestOfMarketPrice;
@@ -66,18 +61,20 @@ EquityMarket::EquityMarket(Comm& comm, const Scenario& scenario, std::uint32_t r
         s.push_back(std::move(r));
         return s;
       }()),
-      investors_(comm, spec_.investors(), scenario.seed(), replicate,
-                 [&] {
-                   std::vector<double> held;
-                   for (const auto& s : stocks_) held.push_back(s.shares);
-                   return held;
-                 }(),
-                 opening_prices(stocks_)),
+      investors_(
+          comm, spec_.investors(), scenario.seed(), replicate,
+          [&] {
+            std::vector<double> held;
+            for (const auto& s : stocks_) held.push_back(s.shares);
+            return held;
+          }(),
+          opening_prices(stocks_)),
       noise_key_{scenario.seed(), replicate, kPopulationMarket, kPurposeMarketNoise} {
   // Earnings season: listed firms announce on different days, from 10% to 50% of the quarter.
   const std::size_t listed = stocks_.size() - 1;
   for (std::size_t j = 0; j < listed; ++j)
-    stocks_[j].announcement_day = static_cast<int>(days_ * (0.1 + 0.4 * static_cast<double>(j) / static_cast<double>(listed)));
+    stocks_[j].announcement_day =
+        static_cast<int>(days_ * (0.1 + 0.4 * static_cast<double>(j) / static_cast<double>(listed)));
   const auto& held = investors_.totals().holdings;
   for (std::size_t j = 0; j < stocks_.size(); ++j) stocks_[j].inventory = stocks_[j].shares - held[j];  // rounding only
   opening_money_ = investors_.totals().cash + mm_cash_;
@@ -186,7 +183,8 @@ void EquityMarket::value_firms(int t, const EnvironmentNow& env) {
 void EquityMarket::trade_day(int t, int d) {
   const auto& fw = spec_.dynamics();
   const std::size_t S = stocks_.size();
-  const std::uint64_t time = static_cast<std::uint64_t>(t) * static_cast<std::uint64_t>(days_) + static_cast<std::uint64_t>(d);
+  const std::uint64_t time =
+      static_cast<std::uint64_t>(t) * static_cast<std::uint64_t>(days_) + static_cast<std::uint64_t>(d);
   const double all = investors_.totals().trade_scale;
   const double af = fundamentalist_scale_, ac = all - af;
   const double nf = all > 0 ? af / all : 0.5, nc = 1.0 - nf;
@@ -210,7 +208,8 @@ void EquityMarket::trade_day(int t, int d) {
     const double dc = fw.chartist_reaction() * (s.log_price - s.log_price_before) +
                       (s.ai ? fw.narrative_reaction() * s.narrative_growth() : 0.0) + fw.chartist_noise() * ec;
     const double before = s.price();
-    const double log_new = s.log_price + fw.news_pass_through() * (lf_close - lf_open) + fw.price_impact() * (nf * df + nc * dc);
+    const double log_new =
+        s.log_price + fw.news_pass_through() * (lf_close - lf_open) + fw.price_impact() * (nf * df + nc * dc);
     const double p = std::exp(log_new);
     // Investors' orders (USD billion) settle at the new price against the market maker.
     const double bought = af * df + ac * dc;
@@ -282,9 +281,10 @@ void EquityMarket::check(int t) {
     shares_gap_ = std::max(shares_gap_, std::abs(held + s.inventory - s.shares) / scale_j);
   }
   if (money_gap_ > kConservationTolerance || shares_gap_ > kConservationTolerance)
-    throw Error(fmt::format("equity market: conservation check failed in quarter {}: money gap {:.3g}, shares gap {:.3g} "
-                            "(relative; tolerance {:g})",
-                            t, money_gap_, shares_gap_, kConservationTolerance));
+    throw Error(
+        fmt::format("equity market: conservation check failed in quarter {}: money gap {:.3g}, shares gap {:.3g} "
+                    "(relative; tolerance {:g})",
+                    t, money_gap_, shares_gap_, kConservationTolerance));
 }
 
 }  // namespace megacycle

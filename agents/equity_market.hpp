@@ -1,9 +1,10 @@
 #pragma once
-// The equity market (docs/ODD.md, "Equity market"; scenario field equity_market): step 8 of the quarter. Every listed firm (each
-// hyperscaler and chip vendor) and a rest-of-market index trade on D days a quarter, Franke-Westerhoff
-// style, against a market maker who holds the inventory. Prices, fundamentals and the market maker are
-// global (identical on every rank); investors are distributed (agents/investors.hpp). Each day needs one
-// reduction: the trade scale of the day's fundamentalists.
+// The equity market (docs/ODD.md, "Equity market"; scenario field equity_market): step 8 of the quarter.
+// Every listed firm (the industry's firm views with a listing: each hyperscaler and chip vendor) and a
+// rest-of-market index trade on D days a quarter, Franke-Westerhoff style, against a market maker who
+// holds the inventory. Prices, fundamentals and the market maker are global (identical on every rank);
+// investors are distributed (agents/investors.hpp). Each day needs one reduction: the trade scale of the
+// day's fundamentalists.
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "agents/environment.hpp"
 #include "agents/industry.hpp"
 #include "agents/investors.hpp"
+#include "agents/output_table.hpp"
 #include "agents/valuation.hpp"
 #include "engine/comm.hpp"
 #include "engine/io/csv.hpp"
@@ -20,21 +22,21 @@ namespace megacycle {
 
 struct Stock {
   std::string name;
-  const Books* books = nullptr;  // null for the rest-of-market index
-  bool ai = true;                // in the AI index (every listed firm; not the rest of market)
-  double shares = 0;             // outstanding, billion
+  const Books* books = nullptr;                // null for the rest-of-market index
+  bool ai = true;                              // in the AI index (every listed firm; not the rest of market)
+  double shares = 0;                           // outstanding, billion
   double log_price = 0, log_price_before = 0;  // today's and yesterday's close
-  double fundamental = 0;        // per share (USD) at the last quarter's close
-  double fundamental_before = 0; // the close before that: the quarter's trading days move from one to the other
-  double expected_growth = 0;    // per year, smoothed revenue growth
-  EarningsRecord record;         // trailing revenue and earnings (listed firms)
+  double fundamental = 0;                      // per share (USD) at the last quarter's close
+  double fundamental_before = 0;  // the close before that: the quarter's trading days move from one to the other
+  double expected_growth = 0;     // per year, smoothed revenue growth
+  EarningsRecord record;          // trailing revenue and earnings (listed firms)
   // Fixed at the start: fundamental = scale x discounted earnings + other_value (growing at the long-run rate).
   double scale = 1, other_value = 0;
-  int announcement_day = 0;      // trading day of the quarter on which its earnings become known
-  double log_value[4] = {};      // ln of the firm's fundamental (USD billion) at the last four closes, oldest first
+  int announcement_day = 0;  // trading day of the quarter on which its earnings become known
+  double log_value[4] = {};  // ln of the firm's fundamental (USD billion) at the last four closes, oldest first
   int value_closes = 0;
-  double inventory = 0;          // the market maker's shares, billion
-  double dividend_per_share = 0; // this quarter's
+  double inventory = 0;           // the market maker's shares, billion
+  double dividend_per_share = 0;  // this quarter's
   // This quarter's trading days
   std::vector<double> day_price, day_fundamental, day_return, day_volume;
   double price() const;
@@ -53,7 +55,7 @@ struct Stock {
 
 class EquityMarket {
  public:
-  // Collective. The industry must have been built; the stocks are its hyperscalers and chip vendors.
+  // Collective. The industry must have been built; the stocks are its listed firms, in its order.
   EquityMarket(Comm& comm, const Scenario& scenario, std::uint32_t replicate, const Industry& industry);
 
   // Step 8 of quarter t: fundamentals and payouts from the quarter's accounts, D trading days, settlement,
@@ -75,9 +77,9 @@ class EquityMarket {
   // quarterly.csv columns of the market (after the industry's).
   static std::vector<std::string> quarterly_header();
   std::vector<io::CsvWriter::Cell> quarterly_row() const;
-  // firms.csv columns of a listed firm (index in the industry's order).
-  static std::vector<std::string> firm_header();
-  std::vector<io::CsvWriter::Cell> firm_columns(std::size_t stock) const;
+  // firms.csv columns of the market (empty for a firm not listed), and those of a listed firm's stock.
+  static std::vector<Column> firm_columns();
+  void firm_row(std::size_t stock, NamedRow& row) const;
 
   // Daily series of the whole run so far, for the diagnostics: names are the stocks' and "AI_index".
   struct Series {
@@ -123,7 +125,7 @@ class EquityMarket {
   InvestorPopulation investors_;
   StreamKey noise_key_;
   double mm_cash_ = 0;
-  double inflows_ = 0;          // money into investors and market maker from outside since the start
+  double inflows_ = 0;  // money into investors and market maker from outside since the start
   double opening_money_ = 0;
   double fundamentalist_scale_ = 0;  // trade scale of today's fundamentalists (reduced)
   double sentiment_ = 1, index_level_ = 100, index_fundamental_ = 100;

@@ -16,7 +16,7 @@ constexpr std::size_t kMaxAcfLag = 100;
 constexpr double kTailFraction = 0.05;
 
 void write_stylized_facts(const EquityMarket& market, const std::filesystem::path& dir) {
-  std::vector<std::string> header = {"series", "observations", "mean", "sd", "acf_r1", "excess_kurtosis",
+  std::vector<std::string> header = {"series",          "observations",      "mean", "sd", "acf_r1", "excess_kurtosis",
                                      "hill_tail_index", "hill_tail_fraction"};
   for (std::size_t k = 1; k <= kMaxAcfLag; ++k) header.push_back(fmt::format("acf_abs_{}", k));
   io::CsvWriter out(dir / "stylized_facts.csv", header);
@@ -24,8 +24,14 @@ void write_stylized_facts(const EquityMarket& market, const std::filesystem::pat
     std::vector<double> r;
     for (std::size_t d = 1; d < s.log_price.size(); ++d) r.push_back(s.log_price[d] - s.log_price[d - 1]);
     const auto f = analysis::stylized_facts(r, kMaxAcfLag, kTailFraction);
-    Row row = {s.name, static_cast<long long>(f.observations), f.mean, f.sd, f.acf_r1, f.excess_kurtosis,
-               f.hill_tail_index, f.hill_tail_fraction};
+    Row row = {s.name,
+               static_cast<long long>(f.observations),
+               f.mean,
+               f.sd,
+               f.acf_r1,
+               f.excess_kurtosis,
+               f.hill_tail_index,
+               f.hill_tail_fraction};
     for (std::size_t k = 0; k < kMaxAcfLag; ++k) row.emplace_back(k < f.acf_abs.size() ? f.acf_abs[k] : NAN);
     out.row(row);
   }
@@ -35,14 +41,16 @@ void write_stylized_facts(const EquityMarket& market, const std::filesystem::pat
 }  // namespace
 
 void write_equity_market_diagnostics(const EquityMarket& market, const BubbleDiagnostics& spec, std::uint64_t seed,
-                              const std::function<std::string(long long)>& period_of_day,
-                              const std::filesystem::path& dir) {
+                                     const std::function<std::string(long long)>& period_of_day,
+                                     const std::filesystem::path& dir) {
   write_stylized_facts(market, dir);
 
-  io::CsvWriter bubbles(dir / "bubbles.csv",
-                        {"series", "measure", "samples", "sample_every_days", "gsadf", "gsadf_critical_value",
-                         "explosive", "episode", "start_day", "start_period", "end_day", "end_period", "duration_days",
-                         "peak_day", "peak_period", "peak_value", "trough_day", "crash_log", "crash_share", "ongoing"});
+  io::CsvWriter bubbles(
+      dir / "bubbles.csv",
+      {"series",        "measure",  "samples",     "sample_every_days", "gsadf",      "gsadf_critical_value",
+       "explosive",     "episode",  "start_day",   "start_period",      "end_day",    "end_period",
+       "duration_days", "peak_day", "peak_period", "peak_value",        "trough_day", "crash_log",
+       "crash_share",   "ongoing"});
   io::CsvWriter sequence(dir / "bsadf.csv",
                          {"series", "measure", "sample", "day", "period", "value", "bsadf", "critical_value"});
   const auto every = static_cast<std::size_t>(spec.sample_every_days());
@@ -66,8 +74,13 @@ void write_equity_market_diagnostics(const EquityMarket& market, const BubbleDia
         const auto b = analysis::bsadf(y, window, lags);
         const double g = analysis::gsadf(b);
         const auto episodes = analysis::date_episodes(y, b, cv.bsadf, min_duration);
-        const Row head = {s.name, std::string(measure), static_cast<long long>(T), static_cast<long long>(every), g,
-                          cv.gsadf, static_cast<long long>(g > cv.gsadf ? 1 : 0)};
+        const Row head = {s.name,
+                          std::string(measure),
+                          static_cast<long long>(T),
+                          static_cast<long long>(every),
+                          g,
+                          cv.gsadf,
+                          static_cast<long long>(g > cv.gsadf ? 1 : 0)};
         if (episodes.empty()) {
           Row row = head;
           row.emplace_back(0LL);
@@ -84,8 +97,8 @@ void write_equity_market_diagnostics(const EquityMarket& market, const BubbleDia
           bubbles.row(row);
         }
         for (std::size_t i = 0; i < T; ++i)
-          sequence.row({s.name, std::string(measure), static_cast<long long>(i), day_of(i), period_of_day(day_of(i)), y[i],
-                        b[i], cv.bsadf[i]});
+          sequence.row({s.name, std::string(measure), static_cast<long long>(i), day_of(i), period_of_day(day_of(i)),
+                        y[i], b[i], cv.bsadf[i]});
       }
     }
   }

@@ -14,7 +14,7 @@ namespace megacycle {
 
 // Writes the three files into `dir`. period_of_day names the quarter of a global trading day.
 void write_equity_market_diagnostics(const EquityMarket& market, const BubbleDiagnostics& spec, std::uint64_t seed,
-                              const std::function<std::string(long long)>& period_of_day,
-                              const std::filesystem::path& dir);
+                                     const std::function<std::string(long long)>& period_of_day,
+                                     const std::filesystem::path& dir);
 
 }  // namespace megacycle

@@ -8,9 +8,18 @@
 namespace megacycle {
 
 std::vector<std::string> EquityMarket::daily_header() {
-  return {"day",         "quarter",      "period",     "day_in_quarter",         "stock",
-          "price",       "fundamental",  "price_to_fundamental", "log_return",    "volume_usd_b",
-          "market_value_usd_b", "fundamentalist_share"};
+  return {"day",
+          "quarter",
+          "period",
+          "day_in_quarter",
+          "stock",
+          "price",
+          "fundamental",
+          "price_to_fundamental",
+          "log_return",
+          "volume_usd_b",
+          "market_value_usd_b",
+          "fundamentalist_share"};
 }
 
 std::vector<std::vector<io::CsvWriter::Cell>> EquityMarket::daily_rows(int t, const std::string& period) const {
@@ -25,7 +34,8 @@ std::vector<std::vector<io::CsvWriter::Cell>> EquityMarket::daily_rows(int t, co
     for (const auto& s : stocks_) {
       auto row = start(s.name);
       const double p = s.day_price[k], f = s.day_fundamental[k];
-      row.insert(row.end(), {p, f, p / f, s.day_return[k], s.day_volume[k], s.shares * p, day_fundamentalist_share_[k]});
+      row.insert(row.end(),
+                 {p, f, p / f, s.day_return[k], s.day_volume[k], s.shares * p, day_fundamentalist_share_[k]});
       if (s.ai) ai_value += s.shares * p;
       rows.push_back(std::move(row));
     }
@@ -65,18 +75,37 @@ std::vector<io::CsvWriter::Cell> EquityMarket::quarterly_row() const {
                         : std::accumulate(day_fundamentalist_share_.begin(), day_fundamentalist_share_.end(), 0.0) /
                               static_cast<double>(day_fundamentalist_share_.size());
   const auto& inv = investors_.totals();
-  return {index_level_, sentiment_, ratio_or_zero(all, fundamental), ratio_or_zero(ai, all), ai, nf, volume_,
-          inv.wealth,   inv.cash,   inventory,        mm_cash_,          money_gap_,           shares_gap_};
+  return {index_level_,
+          sentiment_,
+          ratio_or_zero(all, fundamental),
+          ratio_or_zero(ai, all),
+          ai,
+          nf,
+          volume_,
+          inv.wealth,
+          inv.cash,
+          inventory,
+          mm_cash_,
+          money_gap_,
+          shares_gap_};
 }
 
-std::vector<std::string> EquityMarket::firm_header() {
-  return {"share_price_usd", "fundamental_per_share_usd", "price_to_fundamental", "market_value_usd_b",
-          "shares_outstanding_b", "expected_growth_per_year"};
+std::vector<Column> EquityMarket::firm_columns() {
+  std::vector<Column> columns;
+  for (const char* name : {"share_price_usd", "fundamental_per_share_usd", "price_to_fundamental", "market_value_usd_b",
+                           "shares_outstanding_b", "expected_growth_per_year"})
+    columns.push_back({name, std::string()});
+  return columns;
 }
 
-std::vector<io::CsvWriter::Cell> EquityMarket::firm_columns(std::size_t j) const {
+void EquityMarket::firm_row(std::size_t j, NamedRow& row) const {
   const auto& s = stocks_[j];
-  return {s.price(), s.fundamental, price_to_fundamental(j), s.market_value(), s.shares, s.expected_growth};
+  row.set("share_price_usd", s.price());
+  row.set("fundamental_per_share_usd", s.fundamental);
+  row.set("price_to_fundamental", price_to_fundamental(j));
+  row.set("market_value_usd_b", s.market_value());
+  row.set("shares_outstanding_b", s.shares);
+  row.set("expected_growth_per_year", s.expected_growth);
 }
 
 }  // namespace megacycle

@@ -37,7 +37,8 @@ MinskyClass settle_quarter(Books& books, const FinanceRules& rules, const Enviro
     // and beyond the cap from the bank when it is not (the cap binds plans, see the capex rules).
     const double need = cash_target - books.cash();
     const double room = debt_headroom(rules, books.debt(), annual_ebitda);
-    const double equity = env.investor_sentiment >= rules.equity_issuance_sentiment() ? std::max(0.0, need - room) : 0.0;
+    const double equity =
+        env.investor_sentiment >= rules.equity_issuance_sentiment() ? std::max(0.0, need - room) : 0.0;
     books.issue_equity(equity);
     books.borrow(need - equity);
   } else {

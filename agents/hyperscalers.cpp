@@ -10,8 +10,6 @@ constexpr int kHistoryQuarters = 8;  // pre-start quarters seeded from the scena
 
 double quarterly(double annual_growth) { return std::pow(1.0 + annual_growth, 0.25) - 1.0; }
 
-
-
 // Opening chips: initial_capacity_units bought evenly over the last `age` quarters, each tranche at
 // the price and power of its time (earlier chips cost more and drew more per H100-equivalent).
 double opening_chips(Vintages& chips, const Hyperscaler& spec, const HyperscalerRules& rules, double unit_price,
@@ -75,12 +73,15 @@ HyperscalerState::HyperscalerState(Ledger& ledger, const Hyperscaler& s, const S
   double capex_weights = 0;
   for (int k = 1; k <= 4; ++k) capex_weights += std::pow(1.0 + g_capex, -(k - 1));
   for (int k = kHistoryQuarters; k >= 1; --k) {
-    demand_history.push_back(s.initial_capacity_units() * rules.target_utilisation() * std::pow(1.0 + g_demand, -(k - 1)));
+    demand_history.push_back(s.initial_capacity_units() * rules.target_utilisation() *
+                             std::pow(1.0 + g_demand, -(k - 1)));
     capex_history.push_back(s.initial_capex_usd_b_per_year() / capex_weights * std::pow(1.0 + g_capex, -(k - 1)));
   }
   predicted_extrapolative = predicted_narrative = g_demand;
   // Orders over the last year (units), from the history's chip share of capex at the opening price.
-  for (int k = 4; k >= 1; --k) orders_units.push(capex_history[static_cast<std::size_t>(kHistoryQuarters - k)] * 0.6 * kBillion / opening_chip_price);
+  for (int k = 4; k >= 1; --k)
+    orders_units.push(capex_history[static_cast<std::size_t>(kHistoryQuarters - k)] * 0.6 * kBillion /
+                      opening_chip_price);
   // EBITDA over the last year: legacy cash margin plus AI compute sold at the planned utilisation.
   const double ai = s.initial_capacity_units() * rules.target_utilisation() * s.initial_price_usd_per_unit_hour() *
                     kHoursPerQuarter / kBillion;
@@ -102,7 +103,9 @@ double HyperscalerState::capex_year_before(int t) const {
 
 Hyperscalers::Hyperscalers(const Scenario& scenario, Ledger& ledger, const ChipVendors& vendors, double step,
                            std::vector<double> growth_multiplier)
-    : scenario_(scenario), rules_(scenario.hyperscaler_rules()), technology_step_(step),
+    : scenario_(scenario),
+      rules_(scenario.hyperscaler_rules()),
+      technology_step_(step),
       growth_multiplier_(std::move(growth_multiplier)) {
   // Opening price of a unit of installed compute: merchant vendors' prices by share, plus other IT.
   const double unit_price = vendors.merchant_price() + rules_.other_it_usd_per_unit();
@@ -112,9 +115,8 @@ Hyperscalers::Hyperscalers(const Scenario& scenario, Ledger& ledger, const ChipV
 
 double Hyperscalers::internal_demand(std::size_t h, int t) const {
   const auto& s = *firms_[h].spec;
-  return s.internal_demand_units() *
-         fading_growth(s.internal_demand_growth_per_year(), s.internal_demand_growth_half_life_years(), t,
-                       growth_multiplier_);
+  return s.internal_demand_units() * fading_growth(s.internal_demand_growth_per_year(),
+                                                   s.internal_demand_growth_half_life_years(), t, growth_multiplier_);
 }
 
 double Hyperscalers::operating_cost_per_mw_hour() const {
@@ -166,8 +168,8 @@ double Hyperscalers::forecast(HyperscalerState& h, int t, const EnvironmentNow& 
   const double m = rules_.forecast_memory();
   h.fitness_extrapolative = m * h.fitness_extrapolative - (1 - m) * std::pow(realised - h.predicted_extrapolative, 2);
   h.fitness_narrative = m * h.fitness_narrative - (1 - m) * std::pow(realised - h.predicted_narrative, 2);
-  h.weight_extrapolative = 1.0 / (1.0 + std::exp(-rules_.forecast_switching_intensity() *
-                                                  (h.fitness_extrapolative - h.fitness_narrative)));
+  h.weight_extrapolative =
+      1.0 / (1.0 + std::exp(-rules_.forecast_switching_intensity() * (h.fitness_extrapolative - h.fitness_narrative)));
 
   const int window = std::min<int>(rules_.extrapolation_quarters(), static_cast<int>(n) - 1);
   double growth = 0;
@@ -177,11 +179,12 @@ double Hyperscalers::forecast(HyperscalerState& h, int t, const EnvironmentNow& 
   }
   h.predicted_extrapolative = growth / window;
   const std::size_t self = static_cast<std::size_t>(&h - firms_.data());
-  h.predicted_narrative = quarterly(std::max(-0.9, peers_capex_growth(self, t) +
-                                                       rules_.narrative_sentiment_weight() * (env.investor_sentiment - 1.0)));
+  h.predicted_narrative = quarterly(std::max(
+      -0.9, peers_capex_growth(self, t) + rules_.narrative_sentiment_weight() * (env.investor_sentiment - 1.0)));
   const double cap = rules_.max_forecast_growth_per_quarter();
-  return std::clamp(h.weight_extrapolative * h.predicted_extrapolative + (1 - h.weight_extrapolative) * h.predicted_narrative,
-                    -cap, cap);
+  return std::clamp(
+      h.weight_extrapolative * h.predicted_extrapolative + (1 - h.weight_extrapolative) * h.predicted_narrative, -cap,
+      cap);
 }
 
 void Hyperscalers::plan(int t, const EnvironmentNow& env, ChipVendors& vendors) {
@@ -204,11 +207,13 @@ void Hyperscalers::plan(int t, const EnvironmentNow& env, ChipVendors& vendors) 
     const double installed = h.installed();
     const double pipeline = vendors.backlog_of(i);
     const double own_growth = h.capex_growth(t);
-    double desired = installed / rules_.chip_life_quarters() +
-                     rules_.capacity_adjustment_speed() * (h.target_capacity - installed - s.pipeline_awareness() * pipeline) +
-                     rules_.rivalry() * (peers_capex_growth(i, t) - own_growth) * h.orders_units.mean();
+    double desired =
+        installed / rules_.chip_life_quarters() +
+        rules_.capacity_adjustment_speed() * (h.target_capacity - installed - s.pipeline_awareness() * pipeline) +
+        rules_.rivalry() * (peers_capex_growth(i, t) - own_growth) * h.orders_units.mean();
     // Profitability gate: a unit bought now earns (price x u* - marginal cost) per hour over its life.
-    const double margin = h.price * rules_.target_utilisation() - kw_new / 1000.0 * (env.energy_price + operating_cost_per_mw_hour());
+    const double margin =
+        h.price * rules_.target_utilisation() - kw_new / 1000.0 * (env.energy_price + operating_cost_per_mw_hour());
     const double premium = h.equity_risk_premium >= 0 ? h.equity_risk_premium : env.equity_risk_premium;
     const double rate = (env.risk_free_rate + premium) / 4.0;
     const int life = rules_.chip_life_quarters();
@@ -232,14 +237,16 @@ void Hyperscalers::plan(int t, const EnvironmentNow& env, ChipVendors& vendors) 
     const double needed_mw = (h.chips.power_mw() + (pipeline - h.cancellations + orders) * kw_new / 1000.0) *
                              (1.0 + rules_.power_headroom());
     double under_construction = 0;
-    for (std::size_t q = static_cast<std::size_t>(t); q < h.completing_mw.size(); ++q) under_construction += h.completing_mw[q];
+    for (std::size_t q = static_cast<std::size_t>(t); q < h.completing_mw.size(); ++q)
+      under_construction += h.completing_mw[q];
     double mw = std::max(0.0, needed_mw - h.powered_mw - h.awaiting_mw - under_construction);
 
     // Financing plan: what is committed (backlog, construction under way) and what is new must fit in
     // cash above the buffer, a year of operating cash flow and the debt room under the leverage cap.
     const double unit_cost = (merchant_price + other_it) / kBillion;
     double construction_due = 0;
-    for (std::size_t q = static_cast<std::size_t>(t); q < h.construction_spend.size(); ++q) construction_due += h.construction_spend[q];
+    for (std::size_t q = static_cast<std::size_t>(t); q < h.construction_spend.size(); ++q)
+      construction_due += h.construction_spend[q];
     const double committed = (pipeline - h.cancellations) * unit_cost + construction_due;
     const double fresh = orders * unit_cost + mw * per_mw;
     const double cash_target = finance.cash_buffer_quarters() * h.cash_costs;
@@ -253,16 +260,19 @@ void Hyperscalers::plan(int t, const EnvironmentNow& env, ChipVendors& vendors) 
       mw *= scale;
       // Committed spending alone is too much: cancel chips on order as well.
       if (funds < committed && unit_cost > 0)
-        h.cancellations += rules_.cancellation_share() * std::min(pipeline - h.cancellations, (committed - funds) / unit_cost);
+        h.cancellations +=
+            rules_.cancellation_share() * std::min(pipeline - h.cancellations, (committed - funds) / unit_cost);
     }
 
     // Place the orders: own silicon up to the in-house design capacity, the rest to merchant vendors.
-    h.own_silicon_orders = asic < vendors.size() ? std::min(s.own_silicon_share() * orders, h.own_silicon_capacity) : 0.0;
+    h.own_silicon_orders =
+        asic < vendors.size() ? std::min(s.own_silicon_share() * orders, h.own_silicon_capacity) : 0.0;
     h.orders = orders;
     vendors.place_orders(i, h.own_silicon_orders, orders - h.own_silicon_orders);
     // Cancellations fall on each vendor in proportion to this buyer's backlog there.
     if (h.cancellations > 0 && pipeline > 0)
-      for (std::size_t v = 0; v < vendors.size(); ++v) vendors.cancel(v, i, h.cancellations * vendors[v].backlog[i] / (pipeline + orders));
+      for (std::size_t v = 0; v < vendors.size(); ++v)
+        vendors.cancel(v, i, h.cancellations * vendors[v].backlog[i] / (pipeline + orders));
     h.orders_units.push(orders);
 
     // Start the data centres: paid evenly over the lead time, then queued for a grid connection.
@@ -304,7 +314,8 @@ void Hyperscalers::account(int t, const EnvironmentNow& env, const FinanceRules&
     // Energy for the compute served, at the average power draw of the installed chips.
     const double kw = h.installed() > 0 ? h.chips.power_mw() * 1000.0 / h.installed() : 0.0;
     h.books.cost_of_sales(suppliers, h.served * kw / 1000.0 * kHoursPerQuarter * env.energy_price / kBillion);
-    h.books.operating_expense(suppliers, h.chips.power_mw() * operating_cost_per_mw_hour() * kHoursPerQuarter / kBillion);
+    h.books.operating_expense(suppliers,
+                              h.chips.power_mw() * operating_cost_per_mw_hour() * kHoursPerQuarter / kBillion);
     h.books.operating_expense(suppliers, s.own_silicon_design_usd_b_per_quarter());
     h.capex_datacentre = h.construction_spend[tq];
     h.books.capex(suppliers, h.capex_datacentre);
@@ -321,7 +332,30 @@ void Hyperscalers::account(int t, const EnvironmentNow& env, const FinanceRules&
     // below the marginal cost of a unit-hour (energy and operating cost).
     const double decline = 1.0 - rules_.price_technology_pass_through() * (1.0 - 1.0 / technology_step_);
     const double marginal = kw / 1000.0 * (env.energy_price + operating_cost_per_mw_hour());
-    h.price = std::max(marginal, h.price * (1.0 + rules_.price_adjustment() * (h.utilisation - rules_.target_utilisation())) * decline);
+    h.price =
+        std::max(marginal,
+                 h.price * (1.0 + rules_.price_adjustment() * (h.utilisation - rules_.target_utilisation())) * decline);
+  }
+}
+
+void Hyperscalers::add_firms(std::vector<FirmView>& firms, const ChipVendors& vendors) const {
+  for (std::size_t i = 0; i < firms_.size(); ++i) {
+    const auto& h = firms_[i];
+    firms.push_back({"hyperscaler", h.name(), &h.books, &h.minsky,
+                     Listing{h.spec->shares_b(), h.spec->initial_share_price_usd(), h.spec->expected_growth_per_year()},
+                     [this, i, &vendors](NamedRow& row) {
+                       const auto& x = firms_[i];
+                       row.set("capex_usd_b", x.capex());
+                       row.set("capex_chips_usd_b", x.capex_chips);
+                       row.set("capex_own_silicon_usd_b", x.capex_own_silicon);
+                       row.set("capex_other_it_usd_b", x.capex_other_it);
+                       row.set("capex_datacentre_usd_b", x.capex_datacentre);
+                       row.set("capacity_units", x.usable_capacity);
+                       row.set("utilisation", x.utilisation);
+                       row.set("price_usd", x.price_charged);
+                       row.set("backlog_units", vendors.backlog_of(i));
+                       row.set("orders_units", x.orders);
+                     }});
   }
 }
 

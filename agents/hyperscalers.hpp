@@ -11,6 +11,7 @@
 #include "agents/chip_vendors.hpp"
 #include "agents/environment.hpp"
 #include "agents/finance.hpp"
+#include "agents/firm.hpp"
 #include "scenario.pb.h"
 
 namespace megacycle {
@@ -19,18 +20,18 @@ struct HyperscalerState {
   const Hyperscaler* spec;
   Vintages chips, shells;  // before books: the opening fixed assets are their book values
   Books books;
-  double price;                  // USD per unit-hour, posted for the coming quarter
-  double price_charged = 0;      // the price this quarter's compute was sold at
+  double price;              // USD per unit-hour, posted for the coming quarter
+  double price_charged = 0;  // the price this quarter's compute was sold at
   double powered_mw, awaiting_mw = 0;
   std::vector<double> completing_mw, construction_spend;  // by quarter
-  double own_silicon_capacity;   // units per quarter
+  double own_silicon_capacity;                            // units per quarter
   std::vector<double> demand_history, capex_history;      // per quarter, pre-start quarters first
-  int history_offset;            // index of quarter 0 in the histories
+  int history_offset;                                     // index of quarter 0 in the histories
   Trailing4 orders_units, ebitda;
   double fitness_extrapolative = 0, fitness_narrative = 0, weight_extrapolative = 0.5;
   double predicted_extrapolative = 0, predicted_narrative = 0;  // last quarter's growth forecasts
   // This quarter
-  double investment_q = 0;       // Tobin's q of a new unit (the profitability gate)
+  double investment_q = 0;  // Tobin's q of a new unit (the profitability gate)
   // Equity risk premium in the firm's cost of capital, per year, set by its stock's valuation (the
   // equity market); negative: the environment's premium.
   double equity_risk_premium = -1;
@@ -40,12 +41,13 @@ struct HyperscalerState {
   double usable_capacity = 0, served = 0, served_share = 1, utilisation = 0;
   double revenue_enterprises = 0, revenue_internal = 0, revenue_labs = 0;  // AI revenue by customer
   double capex_chips = 0, capex_own_silicon = 0, capex_other_it = 0, capex_datacentre = 0;
-  double cash_costs = 0;        // last quarter's cost of sales + operating expense (sets the cash buffer)
+  double cash_costs = 0;  // last quarter's cost of sales + operating expense (sets the cash buffer)
   bool constrained = false;
   MinskyClass minsky = MinskyClass::hedge;
 
   HyperscalerState(Ledger& ledger, const Hyperscaler& spec, const Scenario& scenario, double opening_chip_price,
                    double technology_step);
+  const std::string& name() const { return spec->name(); }
   double demand() const { return demand_enterprises + demand_internal + demand_labs; }
   double installed() const { return chips.units(); }
   double capex() const { return capex_chips + capex_own_silicon + capex_other_it + capex_datacentre; }
@@ -62,12 +64,12 @@ struct HyperscalerState {
   template <class Archive>
   void serialize(Archive& ar, std::uint32_t) {
     ar(chips, shells, books, price, price_charged, powered_mw, awaiting_mw, completing_mw, construction_spend,
-       own_silicon_capacity, demand_history, capex_history, history_offset, orders_units, ebitda,
-       fitness_extrapolative, fitness_narrative, weight_extrapolative, predicted_extrapolative, predicted_narrative);
+       own_silicon_capacity, demand_history, capex_history, history_offset, orders_units, ebitda, fitness_extrapolative,
+       fitness_narrative, weight_extrapolative, predicted_extrapolative, predicted_narrative);
     ar(investment_q, equity_risk_premium, forecast_growth, target_capacity, orders, own_silicon_orders, cancellations,
        mw_started, mw_connected, demand_enterprises, demand_internal, demand_labs, usable_capacity, served,
-       served_share, utilisation, revenue_enterprises, revenue_internal, revenue_labs, capex_chips,
-       capex_own_silicon, capex_other_it, capex_datacentre, cash_costs, constrained, minsky);
+       served_share, utilisation, revenue_enterprises, revenue_internal, revenue_labs, capex_chips, capex_own_silicon,
+       capex_other_it, capex_datacentre, cash_costs, constrained, minsky);
   }
 };
 
@@ -89,6 +91,8 @@ class Hyperscalers {
   std::size_t size() const { return firms_.size(); }
   HyperscalerState& operator[](std::size_t h) { return firms_[h]; }
   const HyperscalerState& operator[](std::size_t h) const { return firms_[h]; }
+  // The firms, as views (agents/firm.hpp): listed, with capex, capacity, price and chip backlog at `vendors`.
+  void add_firms(std::vector<FirmView>& firms, const ChipVendors& vendors) const;
   // Internal demand of firm h in quarter t (units).
   double internal_demand(std::size_t h, int quarter) const;
   // Power per unit (kW) of chips bought in quarter t.

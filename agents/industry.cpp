@@ -15,13 +15,13 @@ namespace {
 // Relative tolerance of the stock-flow checks (the 1e-9).
 constexpr double kAccountingTolerance = 1e-9;
 
-
 }  // namespace
 
 Industry::Industry(const Scenario& scenario, const EnvironmentPaths& paths)
     : scenario_(scenario),
       vendors_(scenario, ledger_, static_cast<std::size_t>(scenario.hyperscaler_size()), paths.technology_step()),
-      hyperscalers_(scenario, ledger_, vendors_, paths.technology_step(), paths.demand_growth_multipliers(scenario.quarters() + 1)),
+      hyperscalers_(scenario, ledger_, vendors_, paths.technology_step(),
+                    paths.demand_growth_multipliers(scenario.quarters() + 1)),
       labs_(scenario, ledger_, paths.demand_growth_multipliers(scenario.quarters() + 1)) {
   // Backlog at the start, split across vendors like new orders would be.
   for (std::size_t i = 0; i < hyperscalers_.size(); ++i) {
@@ -29,6 +29,13 @@ Industry::Industry(const Scenario& scenario, const EnvironmentPaths& paths)
     const double own = vendors_.asic() < vendors_.size() ? s.own_silicon_share() * s.initial_backlog_units() : 0.0;
     vendors_.place_orders(i, own, s.initial_backlog_units() - own);
   }
+  // The firms, in the order every output lists them. A new firm type registers here.
+  hyperscalers_.add_firms(firms_, vendors_);
+  vendors_.add_firms(firms_);
+  labs_.add_firms(firms_, hyperscalers_);
+  std::size_t listed = 0;
+  for (auto& f : firms_)
+    if (f.listing) f.stock = listed++;
 }
 
 void Industry::open_quarter(int t, const EnvironmentNow& env) {
@@ -53,9 +60,10 @@ void Industry::close_quarter(int t) {
   labs_.account(t, env_, scenario_.finance(), next_prices);
   // Stock-flow consistency, every quarter: a gap here is a bug in the model's bookkeeping.
   if (money_gap() > kAccountingTolerance || books_gap() > kAccountingTolerance)
-    throw Error(fmt::format("accounts: stock-flow check failed in quarter {}: money gap {:.3g}, largest books gap {:.3g} "
-                            "(relative; tolerance {:g})",
-                            t, money_gap(), books_gap(), kAccountingTolerance));
+    throw Error(
+        fmt::format("accounts: stock-flow check failed in quarter {}: money gap {:.3g}, largest books gap {:.3g} "
+                    "(relative; tolerance {:g})",
+                    t, money_gap(), books_gap(), kAccountingTolerance));
 }
 
 void Industry::set_equity_risk_premia(const std::vector<double>& premium) {
@@ -70,9 +78,7 @@ double Industry::money_gap() const {
 
 double Industry::books_gap() const {
   double gap = 0;
-  for (std::size_t i = 0; i < hyperscalers_.size(); ++i) gap = std::max(gap, hyperscalers_[i].books.consistency_gap());
-  for (std::size_t v = 0; v < vendors_.size(); ++v) gap = std::max(gap, vendors_[v].books.consistency_gap());
-  for (std::size_t l = 0; l < labs_.size(); ++l) gap = std::max(gap, labs_[l].books.consistency_gap());
+  for (const auto& f : firms_) gap = std::max(gap, f.books->consistency_gap());
   return gap;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // The AI industry: chip vendors, hyperscalers and AI labs, the money ledger they pay through, and the
-// compute and chip markets that couple them (docs/ODD.md, "Markets, in the order of one quarter").
+// compute and chip markets that couple them (docs/ODD.md, "Markets, in the order of one quarter"). It
+// registers every firm once, as a view (agents/firm.hpp), in a fixed order: hyperscalers, chip vendors,
+// AI labs; totals, firms.csv and the equity market's listings go through that list.
 // Global agents: every rank holds all of them and computes them identically from the same reduced
 // enterprise totals, so no communication is needed and results do not depend on the rank count.
 #include <string>
@@ -10,6 +12,7 @@
 #include "agents/ai_labs.hpp"
 #include "agents/chip_vendors.hpp"
 #include "agents/environment.hpp"
+#include "agents/firm.hpp"
 #include "agents/hyperscalers.hpp"
 #include "engine/io/csv.hpp"
 #include "scenario.pb.h"
@@ -19,6 +22,9 @@ namespace megacycle {
 class Industry {
  public:
   Industry(const Scenario& scenario, const EnvironmentPaths& paths);
+  // The firm views point into this industry: it stays where it was built.
+  Industry(const Industry&) = delete;
+  Industry& operator=(const Industry&) = delete;
 
   // Steps 1-3 of the quarter: power connections, vendors' prices and supply, hyperscalers' plans.
   void open_quarter(int quarter, const EnvironmentNow& env);
@@ -38,11 +44,16 @@ class Industry {
   // customer attractiveness before any): the price level enterprises' adoption responds to.
   double price_index() const;
 
-  // quarterly.csv columns of the industry, and firms.csv (one row per firm per quarter).
+  // Every firm, hyperscalers first, then chip vendors, then AI labs.
+  const std::vector<FirmView>& firms() const { return firms_; }
+
+  // quarterly.csv columns of the industry.
   std::vector<std::string> quarterly_header() const;
   std::vector<io::CsvWriter::Cell> quarterly_row() const;
-  static std::vector<std::string> firms_header();
-  std::vector<std::vector<io::CsvWriter::Cell>> firms_rows(int quarter, const std::string& period) const;
+  // firms.csv (one row per firm per quarter): the industry's columns, with what a firm type that does not
+  // fill a column writes there; and a firm's row: the columns every firm has, then its type's own.
+  static std::vector<Column> firm_columns();
+  void firm_row(const FirmView& firm, int quarter, const std::string& period, NamedRow& row) const;
 
   const Ledger& ledger() const { return ledger_; }
   const Hyperscalers& hyperscalers() const { return hyperscalers_; }
@@ -64,6 +75,7 @@ class Industry {
   ChipVendors vendors_;
   Hyperscalers hyperscalers_;
   AiLabs labs_;
+  std::vector<FirmView> firms_;
   EnvironmentNow env_;
   double adopters_at_start_ = -1;
 };

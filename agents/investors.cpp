@@ -18,9 +18,10 @@ void InvestorState::resize(std::size_t n, std::size_t stocks) {
 
 double InvestorState::bytes_per_agent() const {
   const double n = static_cast<double>(std::max<std::size_t>(1, size()));
-  const double bytes = static_cast<double>(weight.capacity() * sizeof(float) + reaction_strength.capacity() * sizeof(float) +
-                                           (cash.capacity() + holdings.capacity() + trade_scale.capacity()) * sizeof(double) +
-                                           strategy.capacity() * sizeof(std::uint64_t));
+  const double bytes =
+      static_cast<double>(weight.capacity() * sizeof(float) + reaction_strength.capacity() * sizeof(float) +
+                          (cash.capacity() + holdings.capacity() + trade_scale.capacity()) * sizeof(double) +
+                          strategy.capacity() * sizeof(std::uint64_t));
   return bytes / n;
 }
 

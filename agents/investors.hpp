@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "engine/comm.hpp"
-#include "engine/io/checkpoint.hpp"
+#include "engine/io/checkpoint_format.hpp"
 #include "engine/partition.hpp"
 #include "engine/reduce.hpp"
 #include "engine/rng.hpp"
@@ -24,9 +24,10 @@ struct InvestorState {
   std::vector<float> weight;             // real investors this agent stands for
   std::vector<float> reaction_strength;  // s_i, mean one
   // Changing
-  std::vector<double> cash;         // USD billion, earns the risk-free rate
-  std::vector<double> holdings;     // billion shares, [i * stocks + j]
-  std::vector<double> trade_scale;  // theta * s_i * max(wealth, 0) at the quarter's start: USD billion per unit of demand
+  std::vector<double> cash;      // USD billion, earns the risk-free rate
+  std::vector<double> holdings;  // billion shares, [i * stocks + j]
+  std::vector<double>
+      trade_scale;  // theta * s_i * max(wealth, 0) at the quarter's start: USD billion per unit of demand
   // Bit d: fundamentalist on trading day d of this quarter; bit `days` holds the next quarter's day 0.
   std::vector<std::uint64_t> strategy;
 
@@ -52,11 +53,11 @@ struct QuarterSettlement {
 
 // Sums over all investors after set-up or a settlement (identical on every rank).
 struct InvestorTotals {
-  std::vector<double> holdings;   // per stock
+  std::vector<double> holdings;  // per stock
   double cash = 0;
-  double trade_scale = 0;         // all investors, for the quarter ahead
-  double fundamentalist_scale = 0;// investors who are fundamentalists on the next trading day
-  double wealth = 0;              // cash + holdings at the closing prices
+  double trade_scale = 0;           // all investors, for the quarter ahead
+  double fundamentalist_scale = 0;  // investors who are fundamentalists on the next trading day
+  double wealth = 0;                // cash + holdings at the closing prices
 
   template <class Archive>
   void serialize(Archive& ar, std::uint32_t) {

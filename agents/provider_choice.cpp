@@ -15,9 +15,10 @@ std::vector<double> provider_choice_table(const ProviderChoice& params, std::spa
                                           std::span<const double> served) {
   const std::size_t n = prices.size();
   if (n == 0 || attractiveness.size() != n || served.size() != n)
-    throw Error(fmt::format("provider choice: {} prices, {} attractiveness values and {} served shares; need the "
-                            "same number, at least one",
-                            n, attractiveness.size(), served.size()));
+    throw Error(
+        fmt::format("provider choice: {} prices, {} attractiveness values and {} served shares; need the "
+                    "same number, at least one",
+                    n, attractiveness.size(), served.size()));
   constexpr double kNever = -std::numeric_limits<double>::infinity();
   const bool any_attractive = std::any_of(attractiveness.begin(), attractiveness.end(), [](double a) { return a > 0; });
   std::vector<double> utility(n);
@@ -42,8 +43,7 @@ std::vector<double> provider_choice_table(const ProviderChoice& params, std::spa
   std::vector<double> row_utility(n);
   for (std::size_t c = 0; c <= n; ++c) {
     // Row c: the current provider c pays no switching cost; row n (new adopter) pays none anywhere.
-    for (std::size_t h = 0; h < n; ++h)
-      row_utility[h] = utility[h] - (c < n && h != c ? params.switching_cost() : 0.0);
+    for (std::size_t h = 0; h < n; ++h) row_utility[h] = utility[h] - (c < n && h != c ? params.switching_cost() : 0.0);
     const double top = *std::max_element(row_utility.begin(), row_utility.end());  // finite: some a_h > 0
     double* row = table.data() + c * n;
     double total = 0;

@@ -22,7 +22,8 @@ double discounted_earnings(double e, double g0, double g_long, double fade_years
 void EarningsRecord::start(double revenue, double net_income, double growth, int window) {
   for (int k = 0; k < 8; ++k) revenue_[k] = revenue / std::pow(1.0 + growth, (7 - k) / 4.0);
   earnings_.resize(static_cast<std::size_t>(window));
-  for (int k = 0; k < window; ++k) earnings_[static_cast<std::size_t>(k)] = net_income / std::pow(1.0 + growth, (window - 1 - k) / 4.0);
+  for (int k = 0; k < window; ++k)
+    earnings_[static_cast<std::size_t>(k)] = net_income / std::pow(1.0 + growth, (window - 1 - k) / 4.0);
 }
 
 void EarningsRecord::push(double revenue, double net_income) {

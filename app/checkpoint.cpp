@@ -8,7 +8,7 @@
 
 #include "engine/error.hpp"
 #include "engine/failure.hpp"
-#include "engine/io/manifest.hpp"
+#include "engine/io/files.hpp"
 #include "engine/io/text_input.hpp"
 
 namespace megacycle {
@@ -64,9 +64,10 @@ LoadedScenario checkpoint_scenario(const io::CheckpointReader& checkpoint) {
   google::protobuf::TextFormat::PrintToString(out.scenario, &out.effective_text);
   const std::string sha = io::sha256_hex(out.effective_text);
   if (sha != h.scenario_sha256())
-    throw InputError(fmt::format("{}: the scenario reads back with SHA-256 {}, the header records {}: the checkpoint "
-                                 "was written by a program with a different scenario schema",
-                                 where, sha, h.scenario_sha256()));
+    throw InputError(
+        fmt::format("{}: the scenario reads back with SHA-256 {}, the header records {}: the checkpoint "
+                    "was written by a program with a different scenario schema",
+                    where, sha, h.scenario_sha256()));
   if (static_cast<std::uint64_t>(out.scenario.seed()) != h.seed() || out.scenario.quarters() != h.quarters())
     throw InputError(fmt::format("{}: seed {} and quarters {} do not match the scenario's ({} and {})", where, h.seed(),
                                  h.quarters(), out.scenario.seed(), out.scenario.quarters()));

@@ -1,7 +1,7 @@
 #pragma once
 // Checkpoint and restart of one run (docs/checkpoints.md): the economy's state written through the
-// engine's checkpoint format (engine/io/checkpoint.hpp) and read back into an economy built afresh from
-// the checkpoint's scenario, at any number of ranks. What is saved: every state member of the
+// engine's checkpoint folders (engine/io/checkpoint_folder.hpp) and read back into an economy built
+// afresh from the checkpoint's scenario, at any number of ranks. What is saved: every state member of the
 // industry, the market and the economy (their serialize() functions, one Cereal archive written by
 // rank 0), and the per-agent state that changes, by global id (checkpoint_slice() of the enterprise and
 // investor populations). What is rebuilt: everything that is a function of the scenario and the seed
@@ -14,15 +14,14 @@
 #include "app/scenario.hpp"
 #include "checkpoint.pb.h"
 #include "engine/comm.hpp"
-#include "engine/io/checkpoint.hpp"
+#include "engine/io/checkpoint_folder.hpp"
 
 namespace megacycle {
 
 // Collective: writes `economy` (after header.quarters_done() quarters) and, from rank 0, copies of
 // `outputs` into root/quarter-NNNN, then points root/latest at it. Returns the folder written.
 std::filesystem::path write_run_checkpoint(Comm& comm, Economy& economy, const std::filesystem::path& root,
-                                           CheckpointHeader header,
-                                           const std::vector<std::filesystem::path>& outputs);
+                                           CheckpointHeader header, const std::vector<std::filesystem::path>& outputs);
 
 // Collective: loads the checkpoint's state into `economy`, which was built from the checkpoint's
 // scenario and replicate. Every rank stops together (InputError, exit status 2) if a file is corrupt or

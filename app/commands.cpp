@@ -7,20 +7,19 @@
 #include <chrono>
 #include <csignal>
 
-#include "app/checkpoint.hpp"
 #include "agents/economy.hpp"
-#include "app/ensemble.hpp"
 #include "agents/equity_market_diagnostics.hpp"
+#include "app/checkpoint.hpp"
+#include "app/ensemble.hpp"
 #include "app/scenario.hpp"
 #include "app/simulate.hpp"
 #include "app/sweep.hpp"
 #include "engine/failure.hpp"
 #include "engine/fault_injection.hpp"
 #include "engine/io/csv.hpp"
-#include "engine/memory.hpp"
-#include "engine/io/manifest.hpp"
 #include "engine/io/run_folder.hpp"
 #include "engine/io/text_input.hpp"
+#include "engine/memory.hpp"
 #include "engine/progress.hpp"
 #include "engine/signals.hpp"
 #include "version.hpp"
@@ -30,9 +29,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // Peak resident memory of this process, MiB.
 double peak_rss_mib() {
@@ -48,20 +45,24 @@ void check_run_options(const RunOptions& o) {
     throw InputError("run: give a scenario file, or --resume OUT.checkpoint to continue a stopped run");
   if (!resume && o.out.empty()) throw InputError("--out: an output folder is required");
   if (resume && !o.scenario.file.empty())
-    throw InputError(fmt::format("--resume {}: give a scenario file or --resume, not both (a checkpoint holds its "
-                                 "scenario)",
-                                 o.resume));
+    throw InputError(
+        fmt::format("--resume {}: give a scenario file or --resume, not both (a checkpoint holds its "
+                    "scenario)",
+                    o.resume));
   if (resume && (!o.scenario.overrides.empty() || o.scenario.seed))
-    throw InputError(fmt::format("--resume {}: --set and --seed cannot change a resumed run (the checkpoint holds its "
-                                 "scenario)",
-                                 o.resume));
+    throw InputError(
+        fmt::format("--resume {}: --set and --seed cannot change a resumed run (the checkpoint holds its "
+                    "scenario)",
+                    o.resume));
   if (resume && (o.replicates > 0 || !o.runs.empty() || o.ranks_per_run != 1))
-    throw InputError(fmt::format("--resume {}: only a single run can be resumed (not --replicates, --runs or "
-                                 "--ranks-per-run)",
-                                 o.resume));
+    throw InputError(
+        fmt::format("--resume {}: only a single run can be resumed (not --replicates, --runs or "
+                    "--ranks-per-run)",
+                    o.resume));
   if (!o.panel.empty() && (resume || o.checkpoint_every.value_or(0) > 0))
-    throw InputError("--panel: per-agent panels are not saved in checkpoints yet; run with --panel but without "
-                     "--checkpoint-every and --resume");
+    throw InputError(
+        "--panel: per-agent panels are not saved in checkpoints yet; run with --panel but without "
+        "--checkpoint-every and --resume");
 }
 
 // The manifest of a resumed run: the checkpoint's, with this resume recorded.
@@ -92,9 +93,10 @@ void prepare_checkpoint_root(const std::filesystem::path& root, const io::Checkp
     if (from == std::filesystem::weakly_canonical(root, ec)) return;
   }
   if (!overwrite)
-    throw InputError(fmt::format("{}: a checkpoint of an earlier run is there: continue it with --resume {}, or pass "
-                                 "--overwrite to start afresh (it is then deleted)",
-                                 root.string(), root.string()));
+    throw InputError(
+        fmt::format("{}: a checkpoint of an earlier run is there: continue it with --resume {}, or pass "
+                    "--overwrite to start afresh (it is then deleted)",
+                    root.string(), root.string()));
   if (writer) std::filesystem::remove_all(root, ec);
 }
 
@@ -189,7 +191,8 @@ int run_command(Comm& comm, const RunOptions& options) {
     // The run is complete: its checkpoint has served (a resumed-from folder elsewhere is left alone).
     std::error_code ec;
     if (!simulate_options.checkpoint.root.empty()) std::filesystem::remove_all(simulate_options.checkpoint.root, ec);
-    if (!options.quiet) fmt::print(stderr, "[megacycle] done in {:.1f}s: results in {}/ (see manifest.json)\n", wall, out);
+    if (!options.quiet)
+      fmt::print(stderr, "[megacycle] done in {:.1f}s: results in {}/ (see manifest.json)\n", wall, out);
   }
   comm.barrier();  // nobody reports success before rank 0 has moved the folder into place
   return 0;
@@ -202,7 +205,8 @@ int bench_command(Comm& comm, const BenchOptions& options) {
     std::vector<std::string> overrides = options.scenario.overrides;
     overrides.push_back(fmt::format("enterprises.population={}", options.enterprises));
     overrides.push_back(fmt::format("quarters={}", options.quarters));
-    if (options.investors > 0) overrides.push_back(fmt::format("equity_market.investors.population={}", options.investors));
+    if (options.investors > 0)
+      overrides.push_back(fmt::format("equity_market.investors.population={}", options.investors));
     loaded = load_scenario(options.scenario.file, overrides, options.scenario.seed);
     require_memory(loaded.scenario, comm.size(), ranks_on_node);
   });
@@ -222,10 +226,10 @@ int bench_command(Comm& comm, const BenchOptions& options) {
                economy.quarters(), comm.size(), loaded.scenario.enterprises().network().degree());
     fmt::print("  set-up             {:10.2f} s\n", setup);
     fmt::print("  quarters           {:10.2f} s\n", wall);
-    fmt::print("  enterprise updates/s per core {:6.2f} M   (whole quarters, all phases)\n", updates / wall / comm.size() / 1e6);
+    fmt::print("  enterprise updates/s per core {:6.2f} M   (whole quarters, all phases)\n",
+               updates / wall / comm.size() / 1e6);
     fmt::print("  bytes per agent    {:10.1f}   (state {:.1f}, network {:.1f}, peer view rest; rank 0)\n",
-               pop.bytes_per_agent(), pop.state().bytes_per_agent(),
-               pop.network().bytes_per_agent());
+               pop.bytes_per_agent(), pop.state().bytes_per_agent(), pop.network().bytes_per_agent());
     fmt::print("  peak RSS per rank  {:10.1f} MiB (largest rank)\n", rss);
     for (const auto& [phase, seconds] : economy.phases().seconds())
       fmt::print("  phase {:<22} {:5.1f}%\n", phase, 100.0 * seconds / wall);
@@ -235,7 +239,8 @@ int bench_command(Comm& comm, const BenchOptions& options) {
       double seconds = 0;
       for (const auto& [phase, s] : economy.phases().seconds())
         if (phase == "equity_market") seconds = s;
-      const double investor_days = static_cast<double>(market->investors()) * market->days_per_quarter() * economy.quarters();
+      const double investor_days =
+          static_cast<double>(market->investors()) * market->days_per_quarter() * economy.quarters();
       fmt::print("  investors          {:10d} x {} trading days x {} quarters\n", market->investors(),
                  market->days_per_quarter(), economy.quarters());
       fmt::print("  investor-day updates/s per core {:6.2f} M   (equity_market phase {:.2f} s)\n",

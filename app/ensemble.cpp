@@ -1,7 +1,6 @@
 #include "app/ensemble.hpp"
 
 #include <fmt/core.h>
-#include <unistd.h>
 
 #include <charconv>
 #include <chrono>
@@ -14,6 +13,7 @@
 #include "engine/failure.hpp"
 #include "engine/fault_injection.hpp"
 #include "engine/io/csv.hpp"
+#include "engine/io/files.hpp"
 #include "engine/io/manifest.hpp"
 #include "engine/io/run_folder.hpp"
 
@@ -41,22 +41,8 @@ std::pair<int, int> parse_runs(const std::string& text, int runs) {
   return {a, b};
 }
 
-// A temporary name beside `path` that no other process of this job or of another job uses.
-fs::path temporary_name(const fs::path& path) {
-  fs::path temporary = path;
-  temporary += fmt::format(".tmp-{}-{}", io::host_name(), ::getpid());
-  return temporary;
-}
-
-// Writes `text` to `path` through a temporary file and a rename, so readers see all of it or nothing
-// (array tasks of one sweep write the same design.csv side by side).
-void write_atomically(const fs::path& path, const std::string& text) {
-  const fs::path temporary = temporary_name(path);
-  io::write_file(temporary, text);
-  fs::rename(temporary, path);
-}
-
-// Whether `dir` holds nothing but what another task of the same job may be creating right now.
+// Whether `dir` holds nothing but what another task of the same job may be creating right now (the
+// temporaries of io::write_file_atomic are named "design.csv.tmp-HOST-PID").
 bool being_created(const fs::path& dir) {
   for (const auto& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
@@ -72,24 +58,30 @@ void prepare_folder(const RunOptions& options, const std::string& design_csv) {
   const fs::path design = dir / "design.csv";
   if (fs::exists(dir) && options.overwrite) fs::remove_all(dir);
   if (fs::exists(dir) && !fs::exists(design) && !being_created(dir))
-    throw InputError(fmt::format("--out {}: folder exists and is not an ensemble (no design.csv); choose another "
-                                 "or pass --overwrite", options.out));
+    throw InputError(
+        fmt::format("--out {}: folder exists and is not an ensemble (no design.csv); choose another "
+                    "or pass --overwrite",
+                    options.out));
   fs::create_directories(dir);
-  if (!fs::exists(design)) write_atomically(design, design_csv);
+  // Array tasks of one sweep write the same design.csv side by side: each through its own temporary.
+  if (!fs::exists(design)) io::write_file_atomic(design, design_csv);
   if (io::read_file(design) != design_csv)
-    throw InputError(fmt::format("--out {}: holds a different ensemble (its design.csv differs from this "
-                                 "scenario's); choose another folder or pass --overwrite", options.out));
+    throw InputError(
+        fmt::format("--out {}: holds a different ensemble (its design.csv differs from this "
+                    "scenario's); choose another folder or pass --overwrite",
+                    options.out));
   fs::create_directories(dir / "runs");
 }
 
-bool run_complete(const fs::path& dir, int index) { return fs::exists(dir / "runs" / run_name(index) / "manifest.json"); }
+bool run_complete(const fs::path& dir, int index) {
+  return fs::exists(dir / "runs" / run_name(index) / "manifest.json");
+}
 
 // ensemble_quarterly.csv from every run's quarterly.csv: per design point, quarter and numeric series,
 // the replicates' mean and percentiles (engine/analysis/quantiles.hpp defines both exactly).
-void write_ensemble_quarterly(const fs::path& dir, const EnsemblePlan& plan) {
-  const fs::path temporary = temporary_name(dir / "ensemble_quarterly.csv");
-  io::CsvWriter out(temporary,
-                    {"point", "quarter", "period", "series", "n", "mean", "p05", "p25", "p50", "p75", "p95"});
+// Written as `path` (a temporary: the caller renames it into place).
+void write_ensemble_quarterly(const fs::path& path, const fs::path& dir, const EnsemblePlan& plan) {
+  io::CsvWriter out(path, {"point", "quarter", "period", "series", "n", "mean", "p05", "p25", "p50", "p75", "p95"});
   for (int p = 0; p < plan.points(); ++p) {
     std::vector<io::CsvTable> tables;
     for (const auto& run : plan.runs)
@@ -113,15 +105,18 @@ void write_ensemble_quarterly(const fs::path& dir, const EnsemblePlan& plan) {
         if (values.size() != tables.size()) continue;  // not a numeric column
         const double mean = mean_in_order(values);
         std::sort(values.begin(), values.end());
-        std::vector<io::CsvWriter::Cell> row = {static_cast<long long>(p), first.rows[q][0], first.rows[q][1], series,
-                                                static_cast<long long>(values.size()), mean};
+        std::vector<io::CsvWriter::Cell> row = {static_cast<long long>(p),
+                                                first.rows[q][0],
+                                                first.rows[q][1],
+                                                series,
+                                                static_cast<long long>(values.size()),
+                                                mean};
         for (double pct : kPercentiles) row.emplace_back(percentile_linear(values, pct));
         out.row(row);
       }
     }
   }
   out.close();
-  fs::rename(temporary, dir / "ensemble_quarterly.csv");
 }
 
 Manifest ensemble_manifest(const LoadedScenario& loaded, const RunOptions& options, const EnsemblePlan& plan,
@@ -177,8 +172,11 @@ int ensemble_command(Comm& world, const RunOptions& options, const LoadedScenari
   todo = allgatherv<int>(world, std::span<const int>(todo));
   const int groups = world.size() / per_run;
   if (root && !options.quiet)
-    fmt::print(stderr, "[megacycle] {}: {} runs ({} point(s) x {} replicate(s)); {} to do in runs {}-{}, {} group(s) of {} rank(s)\n",
-               plan.kind, plan.runs.size(), plan.points(), replicates, todo.size(), range.first, range.second, groups, per_run);
+    fmt::print(
+        stderr,
+        "[megacycle] {}: {} runs ({} point(s) x {} replicate(s)); {} to do in runs {}-{}, {} group(s) of {} rank(s)\n",
+        plan.kind, plan.runs.size(), plan.points(), replicates, todo.size(), range.first, range.second, groups,
+        per_run);
 
   std::unique_ptr<Comm> group = world.split(world.rank() / per_run);
   std::unique_ptr<SharedCounter> counter = world.make_counter();
@@ -190,7 +188,7 @@ int ensemble_command(Comm& world, const RunOptions& options, const LoadedScenari
       LoadedScenario run_scenario;
       std::optional<io::RunFolder> folder;
       agreed(*group, [&] {
-        run_scenario = scenario_for_run(options.scenario, plan, run);
+        run_scenario = scenario_for_run(loaded, options.scenario, plan, run);
         folder.emplace(dir / "runs" / run_name(run.index), false, group->rank() == 0);
       });
       Manifest manifest = make_manifest(run_scenario, options, group->size(), run.replicate);
@@ -205,8 +203,8 @@ int ensemble_command(Comm& world, const RunOptions& options, const LoadedScenari
       if (group->rank() == 0) {
         folder->commit();
         if (!options.quiet)
-          fmt::print(stderr, "[megacycle] run {} (point {}, replicate {}) done in {:.1f}s by ranks {}-{}\n", run_name(run.index),
-                     run.point, run.replicate, wall, world.rank(), world.rank() + per_run - 1);
+          fmt::print(stderr, "[megacycle] run {} (point {}, replicate {}) done in {:.1f}s by ranks {}-{}\n",
+                     run_name(run.index), run.point, run.replicate, wall, world.rank(), world.rank() + per_run - 1);
       }
     } catch (const AgreedFailure& e) {
       // The other groups go on running: end the whole job from here, with this run's message.
@@ -222,17 +220,17 @@ int ensemble_command(Comm& world, const RunOptions& options, const LoadedScenari
     int complete = 0;
     for (const auto& run : plan.runs) complete += run_complete(dir, run.index);
     if (complete == static_cast<int>(plan.runs.size())) {
-      write_ensemble_quarterly(dir, plan);
+      io::write_file_atomic(dir / "ensemble_quarterly.csv",
+                            [&](const fs::path& temporary) { write_ensemble_quarterly(temporary, dir, plan); });
       Manifest manifest = ensemble_manifest(loaded, options, plan, world.size());
       manifest.set_wall_seconds(std::chrono::duration<double>(Clock::now() - start).count());
       for (const char* f : {"design.csv", "ensemble_quarterly.csv", "runs/"}) manifest.add_outputs(f);
       manifest.set_complete(true);
-      const fs::path temporary = temporary_name(dir / "manifest.json");
-      io::write_manifest(temporary, manifest);
-      fs::rename(temporary, dir / "manifest.json");
+      io::write_file_atomic(dir / "manifest.json",
+                            [&](const fs::path& temporary) { io::write_manifest(temporary, manifest); });
       if (!options.quiet)
-        fmt::print(stderr, "[megacycle] {} complete: {} runs in {}/runs, summary in ensemble_quarterly.csv\n", plan.kind,
-                   plan.runs.size(), options.out);
+        fmt::print(stderr, "[megacycle] {} complete: {} runs in {}/runs, summary in ensemble_quarterly.csv\n",
+                   plan.kind, plan.runs.size(), options.out);
     } else if (!options.quiet) {
       fmt::print(stderr, "[megacycle] {} of {} runs complete; run the same command without --runs to finish the {}\n",
                  complete, plan.runs.size(), plan.kind);

@@ -1,6 +1,6 @@
 // megacycle: the command-line program. See README.md for the commands and docs/ for the model.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include "app/commands.hpp"
 #include "engine/comm_mpi.hpp"
@@ -13,8 +13,9 @@ namespace {
 void add_scenario_options(CLI::App& cmd, megacycle::ScenarioOptions& o, bool file_required) {
   auto* file = cmd.add_option("scenario", o.file, "Scenario file (protobuf text format, see proto/scenario.proto)");
   if (file_required) file->required();
-  cmd.add_option("--set", o.overrides, "Override a scenario field: path=value, e.g. enterprises.population=1000000 "
-                                       "or enterprises.sector[2].ai_exposure=0.7 (repeatable)")
+  cmd.add_option("--set", o.overrides,
+                 "Override a scenario field: path=value, e.g. enterprises.population=1000000 "
+                 "or enterprises.sector[2].ai_exposure=0.7 (repeatable)")
       ->allow_extra_args(false)
       ->take_last()
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
@@ -44,28 +45,33 @@ int main(int argc, char** argv) {
                       "Output folder (must not exist unless --overwrite); with --resume, default: the stopped run's");
   run_cmd->add_flag("--overwrite", run.overwrite, "Replace an existing output folder");
   run_cmd->add_flag("--quiet", run.quiet, "No progress lines on stderr");
-  run_cmd->add_option("--checkpoint-every", run.checkpoint_every,
-                      "Write a checkpoint into OUT.checkpoint after every N quarters (the newest is kept; one is "
-                      "also written on SIGTERM or SIGUSR1, which stops the run with exit status 3)")
+  run_cmd
+      ->add_option("--checkpoint-every", run.checkpoint_every,
+                   "Write a checkpoint into OUT.checkpoint after every N quarters (the newest is kept; one is "
+                   "also written on SIGTERM or SIGUSR1, which stops the run with exit status 3)")
       ->check(CLI::Range(0, 1000000));
   run_cmd->add_option("--resume", run.resume,
                       "Continue a stopped run from its checkpoint folder (OUT.checkpoint), at any number of ranks; "
                       "no scenario file: the checkpoint holds it");
-  run_cmd->add_option("--panel", run.panel,
-                      "Write per-agent panels of these populations into --out/panel.h5 (parallel HDF5; "
-                      "comma-separated: enterprises, investors; docs/outputs.md, \"panel.h5\")")
+  run_cmd
+      ->add_option("--panel", run.panel,
+                   "Write per-agent panels of these populations into --out/panel.h5 (parallel HDF5; "
+                   "comma-separated: enterprises, investors; docs/outputs.md, \"panel.h5\")")
       ->delimiter(',');
-  run_cmd->add_option("--panel-every", run.panel_every,
-                      "Quarters between panel snapshots (a snapshot after every N quarters and after the last)")
+  run_cmd
+      ->add_option("--panel-every", run.panel_every,
+                   "Quarters between panel snapshots (a snapshot after every N quarters and after the last)")
       ->capture_default_str();
-  run_cmd->add_option("--replicates", run.replicates,
-                      "Run an ensemble: R replicates (of every design point, with a sweep block), replicate r "
-                      "using the same random streams in every scenario; results in --out/runs/NNNN and "
-                      "--out/ensemble_quarterly.csv (docs/studies.md)")
+  run_cmd
+      ->add_option("--replicates", run.replicates,
+                   "Run an ensemble: R replicates (of every design point, with a sweep block), replicate r "
+                   "using the same random streams in every scenario; results in --out/runs/NNNN and "
+                   "--out/ensemble_quarterly.csv (docs/studies.md)")
       ->check(CLI::Range(1, 1000000));
-  run_cmd->add_option("--ranks-per-run", run.ranks_per_run,
-                      "Ensembles and sweeps: MPI ranks per run; groups of K ranks run side by side and take the "
-                      "next run as they finish (must divide the job's ranks)")
+  run_cmd
+      ->add_option("--ranks-per-run", run.ranks_per_run,
+                   "Ensembles and sweeps: MPI ranks per run; groups of K ranks run side by side and take the "
+                   "next run as they finish (must divide the job's ranks)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
   run_cmd->add_option("--runs", run.runs,
@@ -78,8 +84,9 @@ int main(int argc, char** argv) {
   add_scenario_options(*bench_cmd, bench.scenario, false);
   bench_cmd->add_option("--enterprises", bench.enterprises, "Enterprises to simulate")->capture_default_str();
   bench_cmd->add_option("--quarters", bench.quarters, "Quarters to simulate")->capture_default_str();
-  bench_cmd->add_option("--investors", bench.investors,
-                        "Investors to simulate (with a scenario that has an industry; 0: the scenario's own)")
+  bench_cmd
+      ->add_option("--investors", bench.investors,
+                   "Investors to simulate (with a scenario that has an industry; 0: the scenario's own)")
       ->capture_default_str();
 
   try {

@@ -64,20 +64,20 @@ struct PanelOptions {
 struct CheckpointOptions {
   // Where checkpoints go (OUT.checkpoint). Empty: none are written and stop signals are not polled.
   std::filesystem::path root;
-  int every = 0;                  // a checkpoint after every N-th quarter (0: only on a stop signal)
-  std::string output_folder;      // the run's --out, recorded in the header for --resume
-  std::string resume_hint;        // how to resume, for the stop message ("--resume OUT.checkpoint")
+  int every = 0;              // a checkpoint after every N-th quarter (0: only on a stop signal)
+  std::string output_folder;  // the run's --out, recorded in the header for --resume
+  std::string resume_hint;    // how to resume, for the stop message ("--resume OUT.checkpoint")
   // Continue from this checkpoint (read_run_checkpoint): `dir` already holds its copies of the outputs,
   // and the manifest passed is the checkpoint's, with the resume recorded.
   const io::CheckpointReader* resume = nullptr;
 };
 
 struct SimulateOptions {
-  std::uint32_t replicate = 0;  // keys the random streams together with the seed
-  bool progress = false;        // progress lines on stderr (rank 0 of comm)
-  TestFault fault;              // injected failure for the failure-mode tests (none by default)
-  PanelOptions panels;          // per-agent panels into panel.h5 (none by default)
-  CheckpointOptions checkpoint; // none by default
+  std::uint32_t replicate = 0;   // keys the random streams together with the seed
+  bool progress = false;         // progress lines on stderr (rank 0 of comm)
+  TestFault fault;               // injected failure for the failure-mode tests (none by default)
+  PanelOptions panels;           // per-agent panels into panel.h5 (none by default)
+  CheckpointOptions checkpoint;  // none by default
 };
 
 }  // namespace megacycle

@@ -58,8 +58,9 @@ PanelOptions panel_options(const std::vector<std::string>& names, int every_quar
     throw InputError(fmt::format("--panel-every {}: must be at least 1 (quarters between snapshots)", every_quarters));
   o.every_quarters = every_quarters;
   if (o.investors && (scenario.hyperscaler_size() == 0 || scenario.equity_market().investors().population() == 0))
-    throw InputError("--panel investors: the scenario has no equity market (it needs at least one hyperscaler and "
-                     "equity_market.investors.population > 0)");
+    throw InputError(
+        "--panel investors: the scenario has no equity market (it needs at least one hyperscaler and "
+        "equity_market.investors.population > 0)");
   return o;
 }
 
@@ -76,8 +77,8 @@ Panels::Panels(Comm& comm, const Economy& economy, const Scenario& scenario, con
   file_.attribute("scenario_sha256", manifest.scenario_sha256());
   file_.attribute("seed", std::to_string(manifest.seed()));
   file_.attribute("replicate", std::to_string(manifest.replicate()));
-  file_.attribute("snapshots", fmt::format("after every {} quarters of the run and after its last quarter",
-                                           options.every_quarters));
+  file_.attribute("snapshots",
+                  fmt::format("after every {} quarters of the run and after its last quarter", options.every_quarters));
 
   if (options.enterprises) {
     const auto& pop = economy.enterprises();
@@ -166,8 +167,10 @@ void Panels::append_enterprises(int t) {
        "ROI of AI use this quarter with its current provider: productivity x the provider's ROI factor "
        "(capability, price, rationing); NaN for a non-adopter",
        view(roi)},
-      {"low_roi_quarters", "quarters", "consecutive production quarters with ROI below 1 (churn at the scenario's "
-       "disappointment_quarters)", view(st.low_roi_quarters)},
+      {"low_roi_quarters", "quarters",
+       "consecutive production quarters with ROI below 1 (churn at the scenario's "
+       "disappointment_quarters)",
+       view(st.low_roi_quarters)},
   };
   enterprises_->append(t, economy_.period(t), columns);
 }

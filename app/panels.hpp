@@ -26,7 +26,6 @@
 
 namespace megacycle {
 
-
 // The options of --panel NAME,... and --panel-every N for `scenario`. Throws InputError (exit status 2)
 // for an unknown name (the message lists the allowed ones), N < 1, or investors without an equity market.
 PanelOptions panel_options(const std::vector<std::string>& names, int every_quarters, const Scenario& scenario);

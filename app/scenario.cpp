@@ -6,10 +6,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <set>
 
 #include "engine/error.hpp"
-#include "engine/io/manifest.hpp"
+#include "engine/io/files.hpp"
 #include "engine/io/text_input.hpp"
 #include "options.pb.h"
 
@@ -86,8 +87,9 @@ void check_industry(const Scenario& s, io::ValidationReport& report) {
   }
   if (asic > 1) report.add("chip_vendor", fmt::format("{} vendors have custom_asic: true; at most one", asic));
   if (!(merchant > 0))
-    report.add("chip_vendor", "hyperscalers need a merchant chip vendor: at least one vendor without custom_asic "
-                              "and with merchant_share > 0");
+    report.add("chip_vendor",
+               "hyperscalers need a merchant chip vendor: at least one vendor without custom_asic "
+               "and with merchant_share > 0");
   for (const auto& h : s.hyperscaler()) attractive += h.customer_attractiveness();
   if (!(attractive > 0))
     report.add("hyperscaler", "at least one hyperscaler needs customer_attractiveness > 0 (enterprises buy from it)");
@@ -101,8 +103,8 @@ void check_model(const Scenario& s, io::ValidationReport& report) {
 
   const auto& e = s.enterprises();
   if (!(e.max_employees() > e.min_employees()))
-    report.add("enterprises.max_employees", fmt::format("{} must exceed min_employees ({})", e.max_employees(),
-                                                        e.min_employees()));
+    report.add("enterprises.max_employees",
+               fmt::format("{} must exceed min_employees ({})", e.max_employees(), e.min_employees()));
   if (e.sector_size() > 255) report.add("enterprises.sector", fmt::format("{} sectors; at most 255", e.sector_size()));
   std::set<std::string> names;
   double total_share = 0;
@@ -110,8 +112,8 @@ void check_model(const Scenario& s, io::ValidationReport& report) {
     const auto& sector = e.sector(i);
     const std::string at = fmt::format("enterprises.sector[{}]", i);
     if (!valid_name(sector.name()))
-      report.add(at + ".name", fmt::format("\"{}\": use letters, digits and '_' only (it names output columns)",
-                                           sector.name()));
+      report.add(at + ".name",
+                 fmt::format("\"{}\": use letters, digits and '_' only (it names output columns)", sector.name()));
     else if (!names.insert(sector.name()).second)
       report.add(at + ".name", fmt::format("\"{}\" is used by an earlier sector", sector.name()));
     total_share += sector.firm_share();
@@ -136,12 +138,37 @@ std::string identity(const std::filesystem::path& path) {
   return (error ? path.lexically_normal() : canonical).string();
 }
 
+// Where resolve() gets the bytes of a base file (`at` names the `base` line, for messages): from disk, or
+// from the texts an earlier load read (a sweep loads each run's scenario from those, not from disk again).
+using BaseReader = std::function<std::string(const std::filesystem::path& base, const std::string& at)>;
+
+// A base file from disk, refused if it is missing, not a regular file or too large.
+std::string read_base_file(const std::filesystem::path& base, const std::string& at) {
+  std::error_code error;
+  const auto status = std::filesystem::status(base, error);
+  if (!std::filesystem::exists(status))
+    throw InputError(
+        fmt::format("{}: {} does not exist (a relative base is read from the folder of the file "
+                    "naming it)",
+                    at, base.string()));
+  if (!std::filesystem::is_regular_file(status))
+    throw InputError(fmt::format("{}: {} is not a regular file", at, base.string()));
+  if (const auto size = std::filesystem::file_size(base, error); !error && size > kMaxBaseBytes)
+    throw InputError(
+        fmt::format("{}: {} has {} bytes; a scenario file has at most {}", at, base.string(), size, kMaxBaseBytes));
+  try {
+    return io::read_file(base);
+  } catch (const InputError& e) {
+    throw InputError(fmt::format("{}: {}", at, e.what()));
+  }
+}
+
 // Reads `file` (its bytes are `text`) into `out`, resolved: first the base it names (recursively; a
 // relative path is relative to this file's folder), then this file's fields merged over it with lists
 // replaced, then this file's `set` lines. `base` and `set` are left cleared. Every location goes into
 // `locator`; `chain` holds the identities of the files being read, from the top.
 void resolve(const std::string& file, const std::string& text, Scenario& out, io::FieldLocator& locator,
-             std::vector<std::string>& chain, std::vector<LoadedScenario::Source>& bases) {
+             std::vector<std::string>& chain, std::vector<LoadedScenario::Source>& bases, const BaseReader& read_base) {
   Scenario own;
   io::FieldLocator own_locator(file);
   io::parse_text(file, text, own, own_locator);
@@ -160,27 +187,12 @@ void resolve(const std::string& file, const std::string& text, Scenario& out, io
     if (std::find(chain.begin(), chain.end(), id) != chain.end())
       throw InputError(fmt::format("{}: makes a cycle of base files: {}", at, fmt::join(cycle, " -> ")));
     if (chain.size() > kMaxBaseDepth)
-      throw InputError(fmt::format("{}: more than {} levels of base files: {}", at, kMaxBaseDepth,
-                                   fmt::join(cycle, " -> ")));
-    std::error_code error;
-    const auto status = std::filesystem::status(base, error);
-    if (!std::filesystem::exists(status))
-      throw InputError(fmt::format("{}: {} does not exist (a relative base is read from the folder of the file "
-                                   "naming it)", at, base.string()));
-    if (!std::filesystem::is_regular_file(status))
-      throw InputError(fmt::format("{}: {} is not a regular file", at, base.string()));
-    if (const auto size = std::filesystem::file_size(base, error); !error && size > kMaxBaseBytes)
-      throw InputError(fmt::format("{}: {} has {} bytes; a scenario file has at most {}", at, base.string(), size,
-                                   kMaxBaseBytes));
-    std::string base_text;
-    try {
-      base_text = io::read_file(base);
-    } catch (const InputError& e) {
-      throw InputError(fmt::format("{}: {}", at, e.what()));
-    }
+      throw InputError(
+          fmt::format("{}: more than {} levels of base files: {}", at, kMaxBaseDepth, fmt::join(cycle, " -> ")));
+    const std::string base_text = read_base(base, at);
     bases.push_back({base.string(), base_text});
     chain.push_back(id);
-    resolve(base.string(), base_text, out, locator, chain, bases);
+    resolve(base.string(), base_text, out, locator, chain, bases, read_base);
     chain.pop_back();
   }
   own.clear_base();
@@ -191,19 +203,18 @@ void resolve(const std::string& file, const std::string& text, Scenario& out, io
     io::apply_override(sets.Get(i), out, locator, own_locator.locate(fmt::format("set[{}]", i)));
 }
 
-}  // namespace
-
-LoadedScenario load_scenario(const std::string& file, const std::vector<std::string>& overrides,
-                             std::optional<std::uint64_t> seed) {
+// The scenario `file` (its bytes are `file_text`; its bases come from `read_base`) with `overrides` and `seed`.
+LoadedScenario load(const std::string& file, std::string file_text, const std::vector<std::string>& overrides,
+                    std::optional<std::uint64_t> seed, const BaseReader& read_base) {
   LoadedScenario out;
   out.file = file;
-  out.file_text = file.empty() ? "" : io::read_file(file);
+  out.file_text = std::move(file_text);
   out.overrides = overrides;
   const std::string source = file.empty() ? "<defaults>" : file;
   io::FieldLocator locator(source);
   if (!file.empty()) {
     std::vector<std::string> chain{identity(file)};
-    resolve(file, out.file_text, out.scenario, locator, chain, out.bases);
+    resolve(file, out.file_text, out.scenario, locator, chain, out.bases, read_base);
   }
   for (const auto& assignment : overrides) io::apply_override(assignment, out.scenario, locator);
   if (seed) out.scenario.set_seed(*seed);
@@ -218,6 +229,25 @@ LoadedScenario load_scenario(const std::string& file, const std::vector<std::str
 
   google::protobuf::TextFormat::PrintToString(out.scenario, &out.effective_text);
   return out;
+}
+
+}  // namespace
+
+LoadedScenario load_scenario(const std::string& file, const std::vector<std::string>& overrides,
+                             std::optional<std::uint64_t> seed) {
+  return load(file, file.empty() ? "" : io::read_file(file), overrides, seed, read_base_file);
+}
+
+LoadedScenario reload_scenario(const LoadedScenario& loaded, const std::vector<std::string>& overrides,
+                               std::optional<std::uint64_t> seed) {
+  // resolve() asks for the bases in the order it first read them.
+  std::size_t next = 0;
+  const BaseReader read_again = [&](const std::filesystem::path& base, const std::string&) {
+    if (next >= loaded.bases.size() || loaded.bases[next].file != base.string())
+      throw Error(fmt::format("{}: base {} was not read when the scenario was loaded", loaded.file, base.string()));
+    return loaded.bases[next++].text;
+  };
+  return load(loaded.file, loaded.file_text, overrides, seed, read_again);
 }
 
 }  // namespace megacycle

@@ -29,4 +29,10 @@ struct LoadedScenario {
 LoadedScenario load_scenario(const std::string& file, const std::vector<std::string>& overrides,
                              std::optional<std::uint64_t> seed);
 
+// What load_scenario(loaded.file, overrides, seed) gives, built from the texts `loaded` holds (its file and
+// bases as they were read) instead of reading the files again: the same scenario, effective text and
+// error messages. A sweep makes each run's scenario this way, so every run sees the files the plan saw.
+LoadedScenario reload_scenario(const LoadedScenario& loaded, const std::vector<std::string>& overrides,
+                               std::optional<std::uint64_t> seed);
+
 }  // namespace megacycle

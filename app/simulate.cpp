@@ -5,16 +5,17 @@
 
 #include <chrono>
 #include <csignal>
+#include <deque>
 #include <optional>
 
+#include "agents/economy.hpp"
 #include "app/checkpoint.hpp"
 #include "app/options.hpp"
-#include "agents/economy.hpp"
-#include "agents/equity_market_diagnostics.hpp"
 #include "engine/error.hpp"
 #include "engine/failure.hpp"
 #include "engine/fault_injection.hpp"
 #include "engine/io/csv.hpp"
+#include "engine/io/files.hpp"
 #include "engine/io/manifest.hpp"
 #include "engine/io/text_input.hpp"
 #include "engine/memory.hpp"
@@ -64,7 +65,8 @@ void require_memory(const Scenario& scenario, int ranks, int ranks_on_node) {
   const auto investors = market ? static_cast<std::uint64_t>(scenario.equity_market().investors().population()) : 0;
   const auto stocks = static_cast<std::size_t>(scenario.hyperscaler_size() + scenario.chip_vendor_size() + 1);
   constexpr double kBaseline = 64.0 * (1 << 20);  // program, MPI and protobuf before any agent
-  const double per_rank = kBaseline + largest_share(enterprises) * EnterprisePopulation::estimated_bytes_per_agent(scenario) +
+  const double per_rank = kBaseline +
+                          largest_share(enterprises) * EnterprisePopulation::estimated_bytes_per_agent(scenario) +
                           largest_share(investors) * InvestorPopulation::estimated_bytes_per_agent(stocks);
   const double node = per_rank * ranks_on_node;
   constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
@@ -79,7 +81,7 @@ namespace {
 
 // The checkpoint header of this run after `done` quarters, with the manifest as it stands then.
 CheckpointHeader checkpoint_header(const LoadedScenario& loaded, const SimulateOptions& options, Manifest manifest,
-                                       int done) {
+                                   int done) {
   CheckpointHeader h;
   h.set_program_version(kVersion);
   h.set_git_commit(kGitCommit);
@@ -112,8 +114,9 @@ double simulate(Comm& comm, const LoadedScenario& loaded, Manifest manifest, con
     const auto read_start = Clock::now();
     read_run_checkpoint(comm, economy, *resume);
     if (root && options.progress)
-      fmt::print(stderr, "[megacycle] resumed from {} after quarter {}/{} ({:.2f} s to read)\n", resume->folder().string(),
-                 first, economy.quarters(), std::chrono::duration<double>(Clock::now() - read_start).count());
+      fmt::print(stderr, "[megacycle] resumed from {} after quarter {}/{} ({:.2f} s to read)\n",
+                 resume->folder().string(), first, economy.quarters(),
+                 std::chrono::duration<double>(Clock::now() - read_start).count());
   }
   const double wall_before = manifest.wall_seconds();
   const auto phase_seconds_before = manifest.phase_seconds();
@@ -131,15 +134,17 @@ double simulate(Comm& comm, const LoadedScenario& loaded, Manifest manifest, con
     economy.phases().add_after("enterprise_decisions", "test_fault", [&](int t) {
       if (fault.nan_at(t)) economy.enterprises().corrupt_for_test(fault.id);
     });
-  std::optional<io::CsvWriter> quarterly, firms, daily;
-  // A resumed run appends to the files restored from its checkpoint.
-  const auto open = [&](std::optional<io::CsvWriter>& csv, const char* name, const std::vector<std::string>& header) {
-    if (resume) csv.emplace(dir / name, header, io::CsvWriter::Append{});
-    else csv.emplace(dir / name, header);
-  };
-  if (root) open(quarterly, "quarterly.csv", economy.quarterly_header());
-  if (root && economy.industry()) open(firms, "firms.csv", economy.firms_header());
-  if (root && economy.equity_market()) open(daily, "daily.csv", EquityMarket::daily_header());
+  // The files the economy declares; rank 0 writes them. A resumed run appends to the files restored from
+  // its checkpoint.
+  const Outputs outputs = economy.outputs();
+  std::deque<io::CsvWriter> tables;  // one per outputs.tables entry, on rank 0
+  if (root)
+    for (const auto& table : outputs.tables) {
+      if (resume)
+        tables.emplace_back(dir / table.file, table.header, io::CsvWriter::Append{});
+      else
+        tables.emplace_back(dir / table.file, table.header);
+    }
   // Per-agent panels: written by every rank (collective), into the same staging folder as the CSVs.
   std::optional<Panels> panels;
   if (options.panels.any()) panels.emplace(comm, economy, loaded.scenario, manifest, options.panels, dir / "panel.h5");
@@ -150,11 +155,8 @@ double simulate(Comm& comm, const LoadedScenario& loaded, Manifest manifest, con
     if (fault.kill_at(comm.rank(), t)) std::raise(SIGKILL);
     if (fault.signal_at(comm.rank(), t)) std::raise(SIGTERM);
     economy.run_quarter(t);
-    if (root) quarterly->row(economy.quarterly_row());
-    if (firms)
-      for (const auto& row : economy.firms_rows(t)) firms->row(row);
-    if (daily)
-      for (const auto& row : economy.equity_market()->daily_rows(t, economy.period(t))) daily->row(row);
+    for (std::size_t i = 0; i < tables.size(); ++i)
+      for (const auto& row : outputs.tables[i].rows(t)) tables[i].row(row);
     if (panels) panels->quarter_done(t);
     progress.quarter_done(t, economy.period(t).c_str());
 
@@ -166,14 +168,13 @@ double simulate(Comm& comm, const LoadedScenario& loaded, Manifest manifest, con
     const int every = options.checkpoint.every;
     if (signal == 0 && !(every > 0 && done % every == 0)) continue;
     const auto checkpoint_start = Clock::now();
-    std::vector<std::filesystem::path> outputs;
+    std::vector<std::filesystem::path> written;
     agreed(comm, [&] {
-      for (auto* csv : {&quarterly, &firms, &daily})
-        if (*csv) (*csv)->flush(), outputs.push_back((*csv)->path());
+      for (auto& csv : tables) csv.flush(), written.push_back(csv.path());
     });
     const double so_far = std::chrono::duration<double>(checkpoint_start - start).count();
     const auto folder = write_run_checkpoint(comm, economy, options.checkpoint.root,
-                                             checkpoint_header(loaded, options, manifest_now(so_far), done), outputs);
+                                             checkpoint_header(loaded, options, manifest_now(so_far), done), written);
     if (root && options.progress)
       fmt::print(stderr, "[megacycle] checkpoint after quarter {}/{}: {} ({:.2f} s)\n", done, economy.quarters(),
                  folder.string(), std::chrono::duration<double>(Clock::now() - checkpoint_start).count());
@@ -185,18 +186,13 @@ double simulate(Comm& comm, const LoadedScenario& loaded, Manifest manifest, con
 
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
   if (!root) return wall;
-  quarterly->close();
-  manifest.add_outputs("quarterly.csv");
-  if (firms) {
-    firms->close();
-    manifest.add_outputs("firms.csv");
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    tables[i].close();
+    manifest.add_outputs(outputs.tables[i].file);
   }
-  if (daily) {
-    daily->close();
-    const int days = economy.equity_market()->days_per_quarter();
-    write_equity_market_diagnostics(*economy.equity_market(), loaded.scenario.equity_market().diagnostics(), loaded.scenario.seed(),
-                             [&](long long day) { return economy.period(static_cast<int>(day / days)); }, dir);
-    for (const char* f : {"daily.csv", "bubbles.csv", "bsadf.csv", "stylized_facts.csv"}) manifest.add_outputs(f);
+  for (const auto& files : outputs.end_of_run) {
+    files.write(dir);
+    for (const auto& f : files.files) manifest.add_outputs(f);
   }
   const double updates = static_cast<double>(economy.agents()) * economy.quarters();
   manifest = manifest_now(wall);

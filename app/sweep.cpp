@@ -117,7 +117,8 @@ EnsemblePlan plan_ensemble(const LoadedScenario& loaded, const ScenarioOptions& 
       const std::string name = fmt::format("field[{}] \"{}\"", j, f.path());
       if (f.path().empty()) fail(fmt::format("field[{}]: path is empty", j));
       if (!seen.insert(f.path()).second) fail(name + ": swept twice");
-      if (f.path().rfind("sweep", 0) == 0 || f.path() == "seed") fail(name + ": the seed and the sweep itself cannot be swept");
+      if (f.path().rfind("sweep", 0) == 0 || f.path() == "seed")
+        fail(name + ": the seed and the sweep itself cannot be swept");
       if (grid && f.value_size() == 0) fail(name + ": GRID needs at least one value");
       if (grid && (f.has_min() || f.has_max())) fail(name + ": GRID takes a value list, not min/max");
       if (!grid && f.value_size() > 0) fail(name + ": " + plan.design + " takes min and max, not a value list");
@@ -126,13 +127,13 @@ EnsemblePlan plan_ensemble(const LoadedScenario& loaded, const ScenarioOptions& 
       const FieldDescriptor* leaf = leaf_field(Scenario::descriptor(), f.path());
       // Each value (grid) or range end must load: unknown paths and out-of-range values fail here
       // with the loader's own message.
-      std::vector<double> probes = grid ? std::vector<double>(f.value().begin(), f.value().end())
-                                        : std::vector<double>{f.min(), f.max()};
+      std::vector<double> probes =
+          grid ? std::vector<double>(f.value().begin(), f.value().end()) : std::vector<double>{f.min(), f.max()};
       for (double v : probes) {
         std::vector<std::string> overrides = options.overrides;
         overrides.push_back(f.path() + "=" + (leaf ? value_text(*leaf, v) : fmt::format("{}", v)));
         try {
-          load_scenario(options.file, overrides, options.seed);
+          reload_scenario(loaded, overrides, options.seed);
         } catch (const InputError& e) {
           fail(name + ": " + e.what());
         }
@@ -151,16 +152,28 @@ EnsemblePlan plan_ensemble(const LoadedScenario& loaded, const ScenarioOptions& 
         design_points = 1;
         for (const auto& f : sweep.field()) design_points *= f.value_size();
         break;
-      case Sweep::LATIN_HYPERCUBE: points_needed(); design_points = sweep.points(); break;
-      case Sweep::SOBOL: points_needed(); design_points = static_cast<long long>(sweep.points()) * (k + 2); break;
-      case Sweep::MORRIS: points_needed(); design_points = static_cast<long long>(sweep.points()) * (k + 1); break;
-      default: break;
+      case Sweep::LATIN_HYPERCUBE:
+        points_needed();
+        design_points = sweep.points();
+        break;
+      case Sweep::SOBOL:
+        points_needed();
+        design_points = static_cast<long long>(sweep.points()) * (k + 2);
+        break;
+      case Sweep::MORRIS:
+        points_needed();
+        design_points = static_cast<long long>(sweep.points()) * (k + 1);
+        break;
+      default:
+        break;
     }
-    if (sweep.design() == Sweep::SOBOL && 2 * k > 3000) fail(fmt::format("SOBOL handles at most 1500 fields, not {}", k));
+    if (sweep.design() == Sweep::SOBOL && 2 * k > 3000)
+      fail(fmt::format("SOBOL handles at most 1500 fields, not {}", k));
     if (design_points * replicates > sweep.max_runs())
-      fail(fmt::format("the design has {} points x {} replicates = {} runs, more than max_runs = {}; "
-                       "raise sweep.max_runs (at most 100000000) or shrink the design",
-                       design_points, replicates, design_points * replicates, sweep.max_runs()));
+      fail(
+          fmt::format("the design has {} points x {} replicates = {} runs, more than max_runs = {}; "
+                      "raise sweep.max_runs (at most 100000000) or shrink the design",
+                      design_points, replicates, design_points * replicates, sweep.max_runs()));
     switch (sweep.design()) {
       case Sweep::GRID: {
         std::vector<std::vector<double>> values;
@@ -168,10 +181,17 @@ EnsemblePlan plan_ensemble(const LoadedScenario& loaded, const ScenarioOptions& 
         plan.layout = designs::grid(values);
         break;
       }
-      case Sweep::LATIN_HYPERCUBE: plan.layout = designs::latin_hypercube(sweep.points(), k, s.seed()); break;
-      case Sweep::SOBOL: plan.layout = designs::saltelli(sweep.points(), k); break;
-      case Sweep::MORRIS: plan.layout = designs::morris(sweep.points(), k, sweep.morris_levels(), s.seed()); break;
-      default: break;
+      case Sweep::LATIN_HYPERCUBE:
+        plan.layout = designs::latin_hypercube(sweep.points(), k, s.seed());
+        break;
+      case Sweep::SOBOL:
+        plan.layout = designs::saltelli(sweep.points(), k);
+        break;
+      case Sweep::MORRIS:
+        plan.layout = designs::morris(sweep.points(), k, sweep.morris_levels(), s.seed());
+        break;
+      default:
+        break;
     }
     for (const auto& point : plan.layout.points) {
       std::vector<std::string> row;
@@ -190,14 +210,15 @@ EnsemblePlan plan_ensemble(const LoadedScenario& loaded, const ScenarioOptions& 
   return plan;
 }
 
-LoadedScenario scenario_for_run(const ScenarioOptions& options, const EnsemblePlan& plan, const PlannedRun& run) {
+LoadedScenario scenario_for_run(const LoadedScenario& loaded, const ScenarioOptions& options, const EnsemblePlan& plan,
+                                const PlannedRun& run) {
   std::vector<std::string> overrides = options.overrides;
   for (auto& o : plan.overrides(run)) overrides.push_back(std::move(o));
-  LoadedScenario loaded = load_scenario(options.file, overrides, options.seed);
-  loaded.scenario.clear_sweep();
-  loaded.effective_text.clear();
-  google::protobuf::TextFormat::PrintToString(loaded.scenario, &loaded.effective_text);
-  return loaded;
+  LoadedScenario out = reload_scenario(loaded, overrides, options.seed);
+  out.scenario.clear_sweep();
+  out.effective_text.clear();
+  google::protobuf::TextFormat::PrintToString(out.scenario, &out.effective_text);
+  return out;
 }
 
 }  // namespace megacycle

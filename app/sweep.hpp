@@ -20,11 +20,11 @@ struct PlannedRun {
 };
 
 struct EnsemblePlan {
-  std::string kind;    // "ensemble" or "sweep"
-  std::string design;  // sweep only: "grid", "latin_hypercube", "sobol", "morris"
-  std::vector<std::string> fields;           // swept field paths
+  std::string kind;                              // "ensemble" or "sweep"
+  std::string design;                            // sweep only: "grid", "latin_hypercube", "sobol", "morris"
+  std::vector<std::string> fields;               // swept field paths
   std::vector<std::vector<std::string>> values;  // values[point][field], as the --set text
-  designs::Design layout;                    // blocks, samples and steps of the design's points
+  designs::Design layout;                        // blocks, samples and steps of the design's points
   int replicates = 1;
   std::vector<PlannedRun> runs;
 
@@ -38,10 +38,13 @@ struct EnsemblePlan {
 // Plans the runs of `loaded` (its sweep block, if any) x `replicates`, checking the sweep: every swept
 // path must name a numeric field and each value or range end must be valid there; ranges must not be
 // empty; the run count must not exceed sweep.max_runs. Throws InputError naming the sweep field.
+// `loaded` was loaded with `options`; the checks reload it from its texts (reload_scenario), not from disk.
 EnsemblePlan plan_ensemble(const LoadedScenario& loaded, const ScenarioOptions& options, int replicates);
 
-// The scenario of one run: the ensemble's file and overrides, then the run's own, without the sweep
-// block (so the run's manifest holds exactly the scenario it ran).
-LoadedScenario scenario_for_run(const ScenarioOptions& options, const EnsemblePlan& plan, const PlannedRun& run);
+// The scenario of one run: the ensemble's scenario `loaded` (loaded with `options`, and rebuilt from the
+// texts it holds) with the run's own overrides after the ensemble's, without the sweep block (so the
+// run's manifest holds exactly the scenario it ran).
+LoadedScenario scenario_for_run(const LoadedScenario& loaded, const ScenarioOptions& options, const EnsemblePlan& plan,
+                                const PlannedRun& run);
 
 }  // namespace megacycle

@@ -52,8 +52,8 @@ class MpiComm final : public Comm {
   int size() const override { return world_.size(); }
   MPI_Comm handle() const { return world_; }
 
-  void alltoallv_bytes(std::span<const std::byte> send, std::span<const int> send_counts,
-                       std::vector<std::byte>& recv, std::vector<int>& recv_counts) override {
+  void alltoallv_bytes(std::span<const std::byte> send, std::span<const int> send_counts, std::vector<std::byte>& recv,
+                       std::vector<int>& recv_counts) override {
     const auto n = static_cast<std::size_t>(size());
     std::vector<int> scounts(send_counts.begin(), send_counts.end());
     recv_counts.assign(n, 0);

@@ -32,9 +32,7 @@ class AgreedFailure : public std::exception {
 };
 
 // Exit status for an error: 2 for bad input, 1 for anything else.
-inline int exit_code_of(const std::exception& e) {
-  return dynamic_cast<const InputError*>(&e) ? 2 : 1;
-}
+inline int exit_code_of(const std::exception& e) { return dynamic_cast<const InputError*>(&e) ? 2 : 1; }
 
 template <class F>
 void agreed(Comm& comm, F&& step) {

@@ -16,9 +16,10 @@ TestFault TestFault::from_environment() {
 
 TestFault TestFault::parse(const std::string& text) {
   const auto bad = [&] {
-    return InputError(fmt::format("MEGACYCLE_TEST_FAULT=\"{}\": expected error:rank=R:quarter=Q, nan:id=G:quarter=Q, "
-                                  "kill:rank=R:quarter=Q or signal:rank=R:quarter=Q",
-                                  text));
+    return InputError(
+        fmt::format("MEGACYCLE_TEST_FAULT=\"{}\": expected error:rank=R:quarter=Q, nan:id=G:quarter=Q, "
+                    "kill:rank=R:quarter=Q or signal:rank=R:quarter=Q",
+                    text));
   };
   TestFault fault;
   std::stringstream in(text);
@@ -26,11 +27,16 @@ TestFault TestFault::parse(const std::string& text) {
   bool first = true;
   while (std::getline(in, part, ':')) {
     if (first) {
-      if (part == "error") fault.kind = Kind::error;
-      else if (part == "nan") fault.kind = Kind::nan;
-      else if (part == "kill") fault.kind = Kind::kill;
-      else if (part == "signal") fault.kind = Kind::signal;
-      else throw bad();
+      if (part == "error")
+        fault.kind = Kind::error;
+      else if (part == "nan")
+        fault.kind = Kind::nan;
+      else if (part == "kill")
+        fault.kind = Kind::kill;
+      else if (part == "signal")
+        fault.kind = Kind::signal;
+      else
+        throw bad();
       first = false;
       continue;
     }
@@ -38,10 +44,14 @@ TestFault TestFault::parse(const std::string& text) {
     if (eq == std::string::npos) throw bad();
     const std::string key = part.substr(0, eq), value = part.substr(eq + 1);
     try {
-      if (key == "rank") fault.rank = std::stoi(value);
-      else if (key == "quarter") fault.quarter = std::stoi(value);
-      else if (key == "id") fault.id = std::stoull(value);
-      else throw bad();
+      if (key == "rank")
+        fault.rank = std::stoi(value);
+      else if (key == "quarter")
+        fault.quarter = std::stoi(value);
+      else if (key == "id")
+        fault.id = std::stoull(value);
+      else
+        throw bad();
     } catch (const std::logic_error&) {
       throw bad();
     }

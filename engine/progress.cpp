@@ -5,8 +5,12 @@
 namespace megacycle {
 
 Progress::Progress(bool enabled, int total_quarters, std::uint64_t agents_per_quarter, std::FILE* out)
-    : enabled_(enabled), total_(total_quarters), agents_(agents_per_quarter), out_(out),
-      start_(Clock::now()), last_print_(start_) {}
+    : enabled_(enabled),
+      total_(total_quarters),
+      agents_(agents_per_quarter),
+      out_(out),
+      start_(Clock::now()),
+      last_print_(start_) {}
 
 void Progress::quarter_done(int q, const char* label) {
   if (!enabled_) return;
@@ -19,8 +23,8 @@ void Progress::quarter_done(int q, const char* label) {
   const double done = q + 1, done_here = q + 1 - first_;
   const double rate = elapsed > 0 ? static_cast<double>(agents_) * done_here / elapsed : 0.0;
   const double left = done_here > 0 ? elapsed / done_here * (total_ - done) : 0.0;
-  fmt::print(out_, "[megacycle] quarter {:>3}/{} {}  {:5.1f}%  {:8.2f}M agent-updates/s  {:6.1f}s left\n",
-             q + 1, total_, label, 100.0 * done / total_, rate / 1e6, left);
+  fmt::print(out_, "[megacycle] quarter {:>3}/{} {}  {:5.1f}%  {:8.2f}M agent-updates/s  {:6.1f}s left\n", q + 1,
+             total_, label, 100.0 * done / total_, rate / 1e6, left);
   std::fflush(out_);
 }
 

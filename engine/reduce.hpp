@@ -20,9 +20,7 @@ class BlockSums {
   // Zeroes every local row before a new accumulation.
   void clear();
   // The row of local block b (0-based among this rank's blocks).
-  std::span<double> row(std::size_t local_block) {
-    return {partials_.data() + local_block * width_, width_};
-  }
+  std::span<double> row(std::size_t local_block) { return {partials_.data() + local_block * width_, width_}; }
   // Totals over all agents on all ranks, identical everywhere.
   std::vector<double> combine(Comm& comm) const;
   // Adds rows of `width` partial sums in the order given (block order): the one place the order is fixed.

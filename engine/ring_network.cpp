@@ -6,8 +6,7 @@
 
 namespace megacycle {
 
-RingNetwork::RingNetwork(Comm& comm, const Partition& partition, int degree, double rewiring,
-                         const StreamKey& key)
+RingNetwork::RingNetwork(Comm& comm, const Partition& partition, int degree, double rewiring, const StreamKey& key)
     : degree_(degree), half_(degree / 2) {
   const std::uint64_t n_total = partition.population();
   if (degree < 0 || degree % 2 != 0 || degree > kMaxDegree || (degree > 0 && std::uint64_t(degree) >= n_total))
@@ -45,7 +44,9 @@ RingNetwork::RingNetwork(Comm& comm, const Partition& partition, int degree, dou
   for (GlobalId id : target_ids) {
     const std::uint64_t w = window_slot(id);
     const std::uint64_t slot =
-        w < window ? w : window + static_cast<std::uint64_t>(std::lower_bound(remote.begin(), remote.end(), id) - remote.begin());
+        w < window
+            ? w
+            : window + static_cast<std::uint64_t>(std::lower_bound(remote.begin(), remote.end(), id) - remote.begin());
     targets_.push_back(static_cast<std::uint32_t>(slot));
   }
 
@@ -69,8 +70,8 @@ RingNetwork::RingNetwork(Comm& comm, const Partition& partition, int degree, dou
 
 double RingNetwork::bytes_per_agent() const {
   if (mask_.empty()) return 0.0;
-  const double bytes = static_cast<double>(mask_.capacity() * sizeof(std::uint16_t) +
-                                           targets_.capacity() * sizeof(std::uint32_t));
+  const double bytes =
+      static_cast<double>(mask_.capacity() * sizeof(std::uint16_t) + targets_.capacity() * sizeof(std::uint32_t));
   return bytes / static_cast<double>(mask_.size());
 }
 

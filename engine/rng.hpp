@@ -30,8 +30,7 @@ class Stream {
   // population and purpose codes are 8 bits, so distinct names never share a counter.
   Stream(const StreamKey& key, std::uint64_t id, std::uint64_t time)
       : key_{{key.seed}},
-        ctr_{{(id << 32) | ((time & 0xffff) << 16) | std::uint64_t{key.population} << 8 |
-                  std::uint64_t{key.purpose},
+        ctr_{{(id << 32) | ((time & 0xffff) << 16) | std::uint64_t{key.population} << 8 | std::uint64_t{key.purpose},
               std::uint64_t{key.replicate} << 32}} {}
 
   std::uint64_t next_u64() {

@@ -1,5 +1,5 @@
 #pragma once
-// Cereal helpers for the state structs' serialize() functions (checkpoints, engine/io/checkpoint.hpp).
+// Cereal helpers for the state structs' serialize() functions (checkpoints, engine/io/checkpoint_folder.hpp).
 // State is saved into a Cereal binary archive and loaded back into a model built afresh from the same
 // scenario, so a load fills objects in place: what is fixed by the scenario (references, pointers to
 // the scenario, sizes) is already there and is never read from the archive.

@@ -8,7 +8,8 @@ namespace {
 
 volatile std::sig_atomic_t g_signal = 0;
 bool g_installed = false;
-struct sigaction g_old_term{}, g_old_usr1{};
+struct sigaction g_old_term {
+}, g_old_usr1{};
 
 extern "C" void on_stop_signal(int signal) { g_signal = signal; }
 
@@ -16,7 +17,7 @@ extern "C" void on_stop_signal(int signal) { g_signal = signal; }
 
 void install_stop_signals() {
   if (g_installed) return;
-  struct sigaction action{};
+  struct sigaction action {};
   action.sa_handler = on_stop_signal;
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;  // system calls (MPI's included) resume after the handler

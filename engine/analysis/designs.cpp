@@ -20,7 +20,8 @@ constexpr std::uint8_t kMorris = 2;
 std::vector<int> permutation(int n, Stream& s) {
   std::vector<int> p(static_cast<std::size_t>(n));
   std::iota(p.begin(), p.end(), 0);
-  for (int i = n - 1; i > 0; --i) std::swap(p[static_cast<std::size_t>(i)], p[s.below(static_cast<std::uint64_t>(i) + 1)]);
+  for (int i = n - 1; i > 0; --i)
+    std::swap(p[static_cast<std::size_t>(i)], p[s.below(static_cast<std::uint64_t>(i) + 1)]);
   return p;
 }
 
@@ -53,7 +54,8 @@ Design latin_hypercube(int n, int k, std::uint64_t seed) {
     Stream s(StreamKey{seed, 0, kDesignPopulation, kLatinHypercube}, static_cast<std::uint64_t>(j), 0);
     const std::vector<int> strata = permutation(n, s);
     for (int i = 0; i < n; ++i)
-      d.points[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] = (strata[static_cast<std::size_t>(i)] + s.uniform()) / n;
+      d.points[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] =
+          (strata[static_cast<std::size_t>(i)] + s.uniform()) / n;
   }
   d.block.assign(static_cast<std::size_t>(n), "");
   d.sample.resize(static_cast<std::size_t>(n));
@@ -68,7 +70,8 @@ Design saltelli(int n, int k) {
   // Boost's sequence already starts after the all-zero point (at 1/2, 1/2, ...).
   std::vector<std::vector<double>> a(static_cast<std::size_t>(n)), b(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {
-    for (int j = 0; j < 2 * k; ++j) (j < k ? a : b)[static_cast<std::size_t>(i)].push_back(static_cast<double>(sequence()) * scale);
+    for (int j = 0; j < 2 * k; ++j)
+      (j < k ? a : b)[static_cast<std::size_t>(i)].push_back(static_cast<double>(sequence()) * scale);
   }
   Design d;
   auto add = [&](const std::string& block, int i, std::vector<double> point) {

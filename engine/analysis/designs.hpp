@@ -25,8 +25,8 @@ Design grid(const std::vector<std::vector<double>>& values);
 // independently per dimension. Draws from the Philox stream keyed by `seed`.
 Design latin_hypercube(int n, int k, std::uint64_t seed);
 
-// Saltelli's cross-sampling on a 2k-dimensional Sobol sequence (Boost.Random; its all-zero point is skipped): blocks A (n
-// points), B (n), then AB_i for i < k, where AB_i is A with column i taken from B: n (k + 2) points.
+// Saltelli's cross-sampling on a 2k-dimensional Sobol sequence (Boost.Random; its all-zero point is skipped): blocks A
+// (n points), B (n), then AB_i for i < k, where AB_i is A with column i taken from B: n (k + 2) points.
 Design saltelli(int n, int k);
 
 // r Morris trajectories of k + 1 points on a `levels`-level grid: a random start with every coordinate

@@ -105,9 +105,8 @@ class WindowFit {
     x[m - 2] = row[m - 3] - level_shift_;
     x[m - 1] = row[m - 2] - diff_shift_;
     MEGACYCLE_UNROLL
-    for (std::size_t i = 0; i < m; ++i)
-      MEGACYCLE_UNROLL
-      for (std::size_t j = i; j < m; ++j) sums_[i * m + j] += x[i] * x[j];
+    for (std::size_t i = 0; i < m; ++i) MEGACYCLE_UNROLL
+    for (std::size_t j = i; j < m; ++j) sums_[i * m + j] += x[i] * x[j];
   }
 
   // Eliminates the constant and the lags from `work` (upper triangle of the sums) and scores the level.
@@ -127,8 +126,7 @@ class WindowFit {
         for (std::size_t c = i; c < m; ++c) work[i * m + c] -= factor * work[j * m + c];
       }
     }
-    const double e = work[(m - 2) * m + (m - 2)], f = work[(m - 2) * m + (m - 1)],
-                 g = work[(m - 1) * m + (m - 1)];
+    const double e = work[(m - 2) * m + (m - 2)], f = work[(m - 2) * m + (m - 1)], g = work[(m - 1) * m + (m - 1)];
     if (!(e > kCollinear * sums_[(m - 2) * m + (m - 2)])) return kNaN;
     const double det = e * g - f * f;  // e * SSR
     if (!(det > kExactFit * sums_[(m - 1) * m + (m - 1)] * e)) return kNaN;
@@ -183,14 +181,22 @@ void bsadf_fixed(std::span<const double> y, std::size_t min_window, int lags, Bs
 void bsadf_into(std::span<const double> y, std::size_t min_window, int lags, BsadfWorkspace& ws,
                 std::span<double> out) {
   switch (lags) {
-    case 0: return bsadf_fixed<3>(y, min_window, lags, ws, out);
-    case 1: return bsadf_fixed<4>(y, min_window, lags, ws, out);
-    case 2: return bsadf_fixed<5>(y, min_window, lags, ws, out);
-    case 3: return bsadf_fixed<6>(y, min_window, lags, ws, out);
-    case 4: return bsadf_fixed<7>(y, min_window, lags, ws, out);
-    case 5: return bsadf_fixed<8>(y, min_window, lags, ws, out);
-    case 6: return bsadf_fixed<9>(y, min_window, lags, ws, out);
-    default: return bsadf_fixed<0>(y, min_window, lags, ws, out);
+    case 0:
+      return bsadf_fixed<3>(y, min_window, lags, ws, out);
+    case 1:
+      return bsadf_fixed<4>(y, min_window, lags, ws, out);
+    case 2:
+      return bsadf_fixed<5>(y, min_window, lags, ws, out);
+    case 3:
+      return bsadf_fixed<6>(y, min_window, lags, ws, out);
+    case 4:
+      return bsadf_fixed<7>(y, min_window, lags, ws, out);
+    case 5:
+      return bsadf_fixed<8>(y, min_window, lags, ws, out);
+    case 6:
+      return bsadf_fixed<9>(y, min_window, lags, ws, out);
+    default:
+      return bsadf_fixed<0>(y, min_window, lags, ws, out);
   }
 }
 
@@ -223,9 +229,7 @@ double adf_statistic(std::span<const double> y, int lags) {
   // Same shifts as WindowFit so the collinearity and exact-fit limits mean the same thing on both paths.
   const std::size_t last = y.size() - 1;
   const double level_shift = y[last], diff_shift = y[last] - y[last - 1];
-  auto shifted = [&](std::size_t i, std::size_t c) {
-    return first[i * w + c] - (c == L ? level_shift : diff_shift);
-  };
+  auto shifted = [&](std::size_t i, std::size_t c) { return first[i * w + c] - (c == L ? level_shift : diff_shift); };
   std::vector<double> mean(w, 0.0), raw_ss(w, 0.0);
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t c = 0; c < w; ++c) {

@@ -26,7 +26,6 @@ struct StylizedFacts {
   double hill_tail_fraction = 0.05;
   std::vector<double> acf_abs;  // ACF of |r| at lags 1..max_lag (index 0 = lag 1); NaN where lag >= n
 };
-StylizedFacts stylized_facts(std::span<const double> returns, std::size_t max_lag = 100,
-                             double tail_fraction = 0.05);
+StylizedFacts stylized_facts(std::span<const double> returns, std::size_t max_lag = 100, double tail_fraction = 0.05);
 
 }  // namespace megacycle::analysis

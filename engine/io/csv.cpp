@@ -20,7 +20,6 @@ std::string csv_field(const std::string& text) {
   return out + "\"";
 }
 
-
 namespace {
 
 std::string header_line(const std::vector<std::string>& header) {
@@ -105,9 +104,12 @@ std::vector<std::string> split_csv_line(const std::string& line) {
   for (std::size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
     if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') cells.back() += '"', ++i;
-      else if (c == '"') quoted = false;
-      else cells.back() += c;
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"')
+        cells.back() += '"', ++i;
+      else if (c == '"')
+        quoted = false;
+      else
+        cells.back() += c;
     } else if (c == '"') {
       quoted = true;
     } else if (c == ',') {
@@ -132,7 +134,8 @@ CsvTable read_csv(const std::filesystem::path& path) {
     if (line.empty()) continue;
     auto cells = split_csv_line(line);
     if (cells.size() != table.header.size())
-      throw Error(fmt::format("{}:{}: {} cells, the header has {}", path.string(), number, cells.size(), table.header.size()));
+      throw Error(
+          fmt::format("{}:{}: {} cells, the header has {}", path.string(), number, cells.size(), table.header.size()));
     table.rows.push_back(std::move(cells));
   }
   return table;

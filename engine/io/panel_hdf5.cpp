@@ -18,9 +18,9 @@ namespace {
 
 static_assert(std::is_same_v<hid_t, std::int64_t>, "PanelFile keeps hid_t as std::int64_t");
 
-constexpr std::size_t kPeriodBytes = 16;          // fixed-length period labels ("2025Q4")
-constexpr std::size_t kChunkBytes = 16u << 20;    // largest chunk of a dynamic column
-constexpr hsize_t kSnapshotChunk = 64;            // chunk of G/quarter and G/period
+constexpr std::size_t kPeriodBytes = 16;        // fixed-length period labels ("2025Q4")
+constexpr std::size_t kChunkBytes = 16u << 20;  // largest chunk of a dynamic column
+constexpr hsize_t kSnapshotChunk = 64;          // chunk of G/quarter and G/period
 
 // The deepest message on HDF5's error stack (the cause, e.g. the MPI-IO or file-system error); the
 // stack is cleared.
@@ -114,8 +114,8 @@ Types types_of() {
 struct ColumnData {
   Types types;
   const void* data;
-  std::size_t size;  // elements
-  std::size_t index; // variant index, to check that appends keep the type
+  std::size_t size;   // elements
+  std::size_t index;  // variant index, to check that appends keep the type
 };
 
 ColumnData data_of(const PanelColumn& c) {
@@ -214,11 +214,15 @@ struct PanelGroup::Handles {
 
 PanelGroup::PanelGroup(Comm& comm, std::int64_t file, const std::string& name, const std::string& description,
                        std::uint64_t population, std::uint64_t begin, std::uint64_t count)
-    : name_(name), rank_(comm.rank()), population_(population), begin_(begin), count_(count),
+    : name_(name),
+      rank_(comm.rank()),
+      population_(population),
+      begin_(begin),
+      count_(count),
       h_(std::make_unique<Handles>()) {
   if (begin + count > population)
-    throw Error(fmt::format("panel group {}: ids [{}, {}) outside a population of {}", name, begin, begin + count,
-                            population));
+    throw Error(
+        fmt::format("panel group {}: ids [{}, {}) outside a population of {}", name, begin, begin + count, population));
   const Id group_create = creation(H5P_GROUP_CREATE);
   h_->group = Id(ok(H5Gcreate2(file, name.c_str(), H5P_DEFAULT, group_create.get(), H5P_DEFAULT),
                     "cannot create panel group " + name),
@@ -286,9 +290,10 @@ void PanelGroup::write_labels(const std::string& name, const std::string& descri
   const Id space = simple_space(dims);
   const std::string what = fmt::format("{}/{}", name_, name);
   const Id create = creation(H5P_DATASET_CREATE);
-  const Id d(ok(H5Dcreate2(h_->group.get(), name.c_str(), type.get(), space.get(), H5P_DEFAULT, create.get(), H5P_DEFAULT),
-                "cannot create " + what),
-             H5Dclose);
+  const Id d(
+      ok(H5Dcreate2(h_->group.get(), name.c_str(), type.get(), space.get(), H5P_DEFAULT, create.get(), H5P_DEFAULT),
+         "cannot create " + what),
+      H5Dclose);
   string_attribute(d.get(), "description", description);
   string_attribute(d.get(), "dimensions", name);
   std::vector<char> text(labels.size() * bytes, '\0');

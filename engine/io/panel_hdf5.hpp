@@ -42,7 +42,10 @@ struct PanelColumn {
                               std::span<const std::uint64_t>, std::span<const float>, std::span<const double>>;
   PanelColumn(std::string name_, std::string unit_, std::string description_, Values values_,
               std::vector<std::string> labels_ = {})
-      : name(std::move(name_)), unit(std::move(unit_)), description(std::move(description_)), values(values_),
+      : name(std::move(name_)),
+        unit(std::move(unit_)),
+        description(std::move(description_)),
+        values(values_),
         labels(std::move(labels_)) {}
   // `width` values per agent along a third axis named `axis`.
   PanelColumn& along(std::string axis_, std::size_t width_) {
@@ -51,12 +54,12 @@ struct PanelColumn {
   }
 
   std::string name;
-  std::string unit;         // e.g. "USD billion"; "code" for integer codes, "1" for dimensionless numbers
+  std::string unit;  // e.g. "USD billion"; "code" for integer codes, "1" for dimensionless numbers
   std::string description;
   Values values;
   std::vector<std::string> labels;  // for codes: labels[v] names value v (attribute "labels")
   std::size_t width = 1;
-  std::string axis;                 // name of the third axis (width > 1)
+  std::string axis;  // name of the third axis (width > 1)
 };
 
 class PanelFile;

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include "engine/error.hpp"
+#include "engine/io/files.hpp"
 
 namespace megacycle::io {
 namespace fs = std::filesystem;
@@ -19,8 +20,8 @@ RunFolder::RunFolder(fs::path dir, bool overwrite, bool create)
   fs::remove_all(staging_, ec);  // a stale folder from a run that died
   if (!dir_.parent_path().empty()) fs::create_directories(dir_.parent_path(), ec);
   if (!fs::create_directory(staging_, ec) || ec)
-    throw Error(fmt::format("cannot create output folder {}: {}", staging_.string(),
-                            ec ? ec.message() : "unknown error"));
+    throw Error(
+        fmt::format("cannot create output folder {}: {}", staging_.string(), ec ? ec.message() : "unknown error"));
 }
 
 RunFolder::~RunFolder() {
@@ -32,10 +33,7 @@ RunFolder::~RunFolder() {
 
 void RunFolder::commit() {
   if (!owner_) return;
-  std::error_code ec;
-  if (overwrite_) fs::remove_all(dir_, ec);
-  fs::rename(staging_, dir_, ec);
-  if (ec) throw Error(fmt::format("cannot move {} to {}: {}", staging_.string(), dir_.string(), ec.message()));
+  move_folder_into_place(staging_, dir_, overwrite_);
   committed_ = true;
 }
 

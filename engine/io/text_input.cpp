@@ -42,9 +42,7 @@ std::string FieldLocator::locate(const std::string& path) const {
   return source_name_;
 }
 
-void FieldLocator::record(const std::string& path, std::string location) {
-  locations_[path] = std::move(location);
-}
+void FieldLocator::record(const std::string& path, std::string location) { locations_[path] = std::move(location); }
 
 void FieldLocator::forget(const std::string& path) {
   for (auto it = locations_.lower_bound(path); it != locations_.end() && it->first.starts_with(path);) {
@@ -91,9 +89,7 @@ class FirstErrorCollector : public pb::io::ErrorCollector {
   std::string message_;
 };
 
-std::string join_names(const std::vector<std::string>& names) {
-  return fmt::format("{}", fmt::join(names, ", "));
-}
+std::string join_names(const std::vector<std::string>& names) { return fmt::format("{}", fmt::join(names, ", ")); }
 
 std::string enum_names(const pb::EnumDescriptor& type) {
   std::vector<std::string> names;
@@ -242,8 +238,8 @@ const pb::FieldDescriptor& find_field(const pb::Message& msg, const std::string&
   const pb::Descriptor& type = *msg.GetDescriptor();
   const pb::FieldDescriptor* f = type.FindFieldByName(name);
   if (f == nullptr)
-    throw InputError(fmt::format("message {} has no field \"{}\"; its fields are: {}", type.full_name(), name,
-                                 field_names(type)));
+    throw InputError(
+        fmt::format("message {} has no field \"{}\"; its fields are: {}", type.full_name(), name, field_names(type)));
   return *f;
 }
 
@@ -256,9 +252,10 @@ int checked_index(const pb::Message& msg, const pb::FieldDescriptor& f, const Se
   if (!seg.index) throw InputError(fmt::format("{} is repeated; give an element index, e.g. {}[0]", path, path));
   const int size = msg.GetReflection()->FieldSize(msg, &f);
   if (*seg.index > size)
-    throw InputError(fmt::format("index {} of {} is out of range: it has {} element(s), allowed indices are "
-                                 "0 to {} ({} appends a new element)",
-                                 *seg.index, path, size, size, size));
+    throw InputError(
+        fmt::format("index {} of {} is out of range: it has {} element(s), allowed indices are "
+                    "0 to {} ({} appends a new element)",
+                    *seg.index, path, size, size, size));
   return *seg.index;
 }
 
@@ -280,8 +277,8 @@ std::string quote(const std::string& s) {
 
 // Parses into a scratch message first, so a bad value leaves `msg` untouched.
 void set_value(pb::Message& msg, const pb::FieldDescriptor& f, int index, const std::string& raw) {
-  const bool bare_string = f.cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING && !raw.empty() && raw[0] != '"' &&
-                           raw[0] != '\'';
+  const bool bare_string =
+      f.cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING && !raw.empty() && raw[0] != '"' && raw[0] != '\'';
   const std::string value = bare_string ? quote(raw) : raw;
   FirstErrorCollector errors;
   pb::TextFormat::Parser parser;
@@ -409,7 +406,8 @@ Number read_number(const pb::Message& msg, const pb::FieldDescriptor& f, int ind
       return make(rep ? r.GetRepeatedDouble(msg, &f, index) : r.GetDouble(msg, &f));
     case pb::FieldDescriptor::CPPTYPE_FLOAT:
       return make(rep ? r.GetRepeatedFloat(msg, &f, index) : r.GetFloat(msg, &f));
-    default: return Number{0, ""};
+    default:
+      return Number{0, ""};
   }
 }
 
@@ -420,8 +418,10 @@ bool is_numeric(const pb::FieldDescriptor& f) {
     case pb::FieldDescriptor::CPPTYPE_UINT32:
     case pb::FieldDescriptor::CPPTYPE_UINT64:
     case pb::FieldDescriptor::CPPTYPE_DOUBLE:
-    case pb::FieldDescriptor::CPPTYPE_FLOAT: return true;
-    default: return false;
+    case pb::FieldDescriptor::CPPTYPE_FLOAT:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -429,14 +429,14 @@ void check_field(const pb::Message& msg, const pb::FieldDescriptor& f, int index
                  const FieldLocator& locator, std::vector<std::string>& lines) {
   const pb::FieldOptions& opt = f.options();
   if (!is_numeric(f) || !(opt.HasExtension(megacycle::min) || opt.HasExtension(megacycle::max))) return;
-  const double lo = opt.HasExtension(megacycle::min) ? opt.GetExtension(megacycle::min)
-                                                     : -std::numeric_limits<double>::infinity();
-  const double hi = opt.HasExtension(megacycle::max) ? opt.GetExtension(megacycle::max)
-                                                     : std::numeric_limits<double>::infinity();
+  const double lo =
+      opt.HasExtension(megacycle::min) ? opt.GetExtension(megacycle::min) : -std::numeric_limits<double>::infinity();
+  const double hi =
+      opt.HasExtension(megacycle::max) ? opt.GetExtension(megacycle::max) : std::numeric_limits<double>::infinity();
   const Number n = read_number(msg, f, index);
   if (n.value >= lo && n.value <= hi) return;  // written this way round so that NaN fails
-  std::string line = fmt::format("{}: {} = {} is outside the allowed range [{}, {}]", locator.locate(path), path,
-                                 n.text, lo, hi);
+  std::string line =
+      fmt::format("{}: {} = {} is outside the allowed range [{}, {}]", locator.locate(path), path, n.text, lo, hi);
   if (opt.HasExtension(megacycle::unit)) line += fmt::format(" ({})", opt.GetExtension(megacycle::unit));
   lines.push_back(std::move(line));
 }
@@ -496,16 +496,36 @@ void write_out_defaults(pb::Message& message) {
     if (field->is_repeated()) continue;
     using F = pb::FieldDescriptor;
     switch (field->cpp_type()) {
-      case F::CPPTYPE_MESSAGE: write_out_defaults(*reflection->MutableMessage(&message, field)); break;
-      case F::CPPTYPE_DOUBLE: reflection->SetDouble(&message, field, reflection->GetDouble(message, field)); break;
-      case F::CPPTYPE_FLOAT: reflection->SetFloat(&message, field, reflection->GetFloat(message, field)); break;
-      case F::CPPTYPE_INT32: reflection->SetInt32(&message, field, reflection->GetInt32(message, field)); break;
-      case F::CPPTYPE_INT64: reflection->SetInt64(&message, field, reflection->GetInt64(message, field)); break;
-      case F::CPPTYPE_UINT32: reflection->SetUInt32(&message, field, reflection->GetUInt32(message, field)); break;
-      case F::CPPTYPE_UINT64: reflection->SetUInt64(&message, field, reflection->GetUInt64(message, field)); break;
-      case F::CPPTYPE_BOOL: reflection->SetBool(&message, field, reflection->GetBool(message, field)); break;
-      case F::CPPTYPE_STRING: reflection->SetString(&message, field, reflection->GetString(message, field)); break;
-      case F::CPPTYPE_ENUM: reflection->SetEnum(&message, field, reflection->GetEnum(message, field)); break;
+      case F::CPPTYPE_MESSAGE:
+        write_out_defaults(*reflection->MutableMessage(&message, field));
+        break;
+      case F::CPPTYPE_DOUBLE:
+        reflection->SetDouble(&message, field, reflection->GetDouble(message, field));
+        break;
+      case F::CPPTYPE_FLOAT:
+        reflection->SetFloat(&message, field, reflection->GetFloat(message, field));
+        break;
+      case F::CPPTYPE_INT32:
+        reflection->SetInt32(&message, field, reflection->GetInt32(message, field));
+        break;
+      case F::CPPTYPE_INT64:
+        reflection->SetInt64(&message, field, reflection->GetInt64(message, field));
+        break;
+      case F::CPPTYPE_UINT32:
+        reflection->SetUInt32(&message, field, reflection->GetUInt32(message, field));
+        break;
+      case F::CPPTYPE_UINT64:
+        reflection->SetUInt64(&message, field, reflection->GetUInt64(message, field));
+        break;
+      case F::CPPTYPE_BOOL:
+        reflection->SetBool(&message, field, reflection->GetBool(message, field));
+        break;
+      case F::CPPTYPE_STRING:
+        reflection->SetString(&message, field, reflection->GetString(message, field));
+        break;
+      case F::CPPTYPE_ENUM:
+        reflection->SetEnum(&message, field, reflection->GetEnum(message, field));
+        break;
     }
   }
 }

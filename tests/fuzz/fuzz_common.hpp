@@ -29,8 +29,8 @@ inline void check_round_trip(const LoadedScenario& loaded) {
   try {
     io::parse_text("<effective>", loaded.effective_text, again, locator);
   } catch (const InputError& e) {
-    finding("the effective text of an accepted scenario does not parse", std::string(e.what()) + "\n--- text:\n" +
-                                                                             loaded.effective_text);
+    finding("the effective text of an accepted scenario does not parse",
+            std::string(e.what()) + "\n--- text:\n" + loaded.effective_text);
   }
   std::string printed;
   google::protobuf::TextFormat::PrintToString(again, &printed);

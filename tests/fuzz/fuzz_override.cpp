@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/io/manifest.hpp"
+#include "engine/io/files.hpp"
 #include "fuzz_common.hpp"
 
 #ifndef MEGACYCLE_FUZZ_BASELINE
@@ -91,7 +91,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // 3. Agreement.
   if (loaded) {
     if (!applied) finding("load_scenario accepted an override that apply_override rejects");
-    if (!range_problems.empty()) finding("load_scenario accepted a scenario that check_ranges flags", range_problems[0]);
+    if (!range_problems.empty())
+      finding("load_scenario accepted a scenario that check_ranges flags", range_problems[0]);
     std::string direct;
     google::protobuf::TextFormat::PrintToString(scenario, &direct);
     if (direct != loaded->effective_text)

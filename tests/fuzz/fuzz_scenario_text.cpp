@@ -83,7 +83,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // 3. Agreement.
   if (loaded) {
     if (!parsed) finding("load_scenario accepted text that parse_text rejects");
-    if (!range_problems.empty()) finding("load_scenario accepted a scenario that check_ranges flags", range_problems[0]);
+    if (!range_problems.empty())
+      finding("load_scenario accepted a scenario that check_ranges flags", range_problems[0]);
     megacycle::fuzz::check_round_trip(*loaded);
   }
   return 0;

@@ -5,8 +5,8 @@
 // to avoid starting MPI once per seed, which costs seconds per process on some machines.
 //
 // Usage: megacycle_run_seeds <scenario> --out-root <folder> --seeds <first> <last> [--set path=value]...
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdint>
 #include <string>

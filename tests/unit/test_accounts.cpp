@@ -290,10 +290,10 @@ TEST(Finance, LeverageAndRate) {
   EXPECT_EQ(leverage(0.0, 10.0), 0.0);
   EXPECT_EQ(leverage(-1.0, 10.0), 0.0);
   EXPECT_DOUBLE_EQ(leverage(25.0, 10.0), 2.5);
-  EXPECT_EQ(leverage(5.0, 0.0), 20.0);   // debt and no positive EBITDA: the cap of the spread schedule
+  EXPECT_EQ(leverage(5.0, 0.0), 20.0);  // debt and no positive EBITDA: the cap of the spread schedule
   EXPECT_EQ(leverage(5.0, -3.0), 20.0);
   EXPECT_EQ(leverage(1000.0, 1.0), 20.0);
-  EXPECT_DOUBLE_EQ(borrowing_rate(r, 0.04, 0.5), 0.05);         // below the free level: base spread only
+  EXPECT_DOUBLE_EQ(borrowing_rate(r, 0.04, 0.5), 0.05);          // below the free level: base spread only
   EXPECT_DOUBLE_EQ(borrowing_rate(r, 0.04, 2.5), 0.05 + 0.015);  // 1.5 turns above it
   EXPECT_DOUBLE_EQ(debt_headroom(r, 10.0, 10.0), 20.0);
   EXPECT_EQ(debt_headroom(r, 40.0, 10.0), 0.0);

@@ -155,7 +155,7 @@ double quarter(ChipVendors& vendors, int t, double technology, double orders_eac
   vendors.ship();
   vendors.account(t, env(technology), finance);
   for (std::size_t v = 0; v < vendors.size(); ++v)
-    EXPECT_LT(vendors[v].books.consistency_gap(), 1e-12) << vendors[v].name << " in quarter " << t;
+    EXPECT_LT(vendors[v].books.consistency_gap(), 1e-12) << vendors[v].name() << " in quarter " << t;
   return vendors[0].price;
 }
 

@@ -16,8 +16,8 @@ struct Version2State {
   const EnterpriseState& s;
   template <class Archive>
   void save(Archive& ar, std::uint32_t) const {
-    ar(s.sector, s.size_class, s.employees, s.innovativeness, s.productivity, s.weight, s.stage,
-       s.quarters_in_stage, s.low_roi_quarters, s.compute_demand, s.provider);
+    ar(s.sector, s.size_class, s.employees, s.innovativeness, s.productivity, s.weight, s.stage, s.quarters_in_stage,
+       s.low_roi_quarters, s.compute_demand, s.provider);
   }
 };
 

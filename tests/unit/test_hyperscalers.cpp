@@ -5,6 +5,7 @@
 // its stock-flow check. Scenarios are built here, not read from scenarios/.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "agents/environment.hpp"
 #include "agents/hyperscalers.hpp"
 #include "agents/industry.hpp"
+#include "engine/error.hpp"
 
 namespace megacycle {
 namespace {
@@ -35,10 +37,10 @@ TEST(FadingGrowth, ClosedFormForSmallCases) {
 }
 
 TEST(FadingGrowth, LimitsAndSigns) {
-  EXPECT_EQ(fading_growth(0.0, 4.0, 20), 1.0);                                 // no growth
-  EXPECT_NEAR(fading_growth(0.3, 1e9, 8), 1.3 * 1.3, 1e-6);                    // no fading: compound
-  EXPECT_LT(fading_growth(-0.2, 4.0, 8), 1.0);                                 // decline
-  EXPECT_GT(fading_growth(0.5, 4.0, 40), fading_growth(0.5, 1.0, 40));         // faster fading, less growth
+  EXPECT_EQ(fading_growth(0.0, 4.0, 20), 1.0);                          // no growth
+  EXPECT_NEAR(fading_growth(0.3, 1e9, 8), 1.3 * 1.3, 1e-6);             // no fading: compound
+  EXPECT_LT(fading_growth(-0.2, 4.0, 8), 1.0);                          // decline
+  EXPECT_GT(fading_growth(0.5, 4.0, 40), fading_growth(0.5, 1.0, 40));  // faster fading, less growth
   // A long run with fast fading levels off: later years add almost nothing.
   EXPECT_NEAR(fading_growth(1.0, 0.25, 200) / fading_growth(1.0, 0.25, 100), 1.0, 1e-9);
 }
@@ -278,6 +280,47 @@ TEST(Industry, StockFlowConsistentEveryQuarter) {
   s.mutable_environment()->mutable_capex_subsidy_rate()->add_point()->set_value(0.1);  // subsidies too
   const auto run = run_industry(s, 1.05);
   EXPECT_EQ(run.price.size(), 16u);
+}
+
+// One list of firm views in a fixed order (hyperscalers, chip vendors, AI labs); the listed ones are
+// numbered in that order for the equity market; a firms.csv row is filled by name, the rest left absent.
+TEST(Industry, ListsEveryFirmOnceInOrder) {
+  const Scenario s = industry();
+  const EnvironmentPaths paths(s);
+  const Industry ind(s, paths);
+  const auto& firms = ind.firms();
+  ASSERT_EQ(firms.size(), ind.hyperscalers().size() + ind.vendors().size() + ind.labs().size());
+  std::size_t k = 0, listed = 0;
+  for (std::size_t i = 0; i < ind.hyperscalers().size(); ++i, ++k) {
+    EXPECT_EQ(firms[k].type, "hyperscaler");
+    EXPECT_EQ(firms[k].name, ind.hyperscalers()[i].name());
+    EXPECT_EQ(firms[k].books, &ind.hyperscalers()[i].books);
+    ASSERT_TRUE(firms[k].listing.has_value());
+    EXPECT_EQ(firms[k].stock, listed++);
+  }
+  for (std::size_t v = 0; v < ind.vendors().size(); ++v, ++k) {
+    EXPECT_EQ(firms[k].type, "chip_vendor");
+    EXPECT_EQ(firms[k].name, ind.vendors()[v].name());
+    ASSERT_TRUE(firms[k].listing.has_value());
+    EXPECT_EQ(firms[k].stock, listed++);
+  }
+  for (std::size_t l = 0; l < ind.labs().size(); ++l, ++k) {
+    EXPECT_EQ(firms[k].type, "ai_lab");
+    EXPECT_EQ(firms[k].name, ind.labs()[l].name());
+    EXPECT_FALSE(firms[k].listing.has_value());
+  }
+  const auto columns = Industry::firm_columns();
+  NamedRow row(columns);
+  ind.firm_row(firms.back(), 0, "2026Q1", row);
+  const Row cells = std::move(row).take();
+  const auto names = column_names(columns);
+  const auto at = [&](const char* name) {
+    return cells[static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin())];
+  };
+  EXPECT_EQ(at("type"), io::CsvWriter::Cell{std::string("ai_lab")});
+  EXPECT_EQ(at("capex_usd_b"), io::CsvWriter::Cell{0.0});  // labs have no capex column of their own
+  NamedRow other(columns);
+  EXPECT_THROW(other.set("no_such_column", 1.0), Error);
 }
 
 TEST(Industry, StalledDemandLowersUtilisationAndPrices) {

@@ -117,7 +117,8 @@ TEST(Investors, SettlementFromStrategyBitsEqualsDailySettlement) {
   for (std::size_t i = 0; i < n; ++i) {
     EXPECT_NEAR(pop.state().cash[i], cash[i], 1e-12 * std::max(1.0, std::abs(cash[i]))) << "investor " << i;
     for (std::size_t j = 0; j < S; ++j)
-      EXPECT_NEAR(pop.state().holdings[i * S + j], holdings[i * S + j], 1e-12 * std::max(1.0, std::abs(holdings[i * S + j])));
+      EXPECT_NEAR(pop.state().holdings[i * S + j], holdings[i * S + j],
+                  1e-12 * std::max(1.0, std::abs(holdings[i * S + j])));
     // The next quarter's first day keeps the strategy drawn on the last day.
     EXPECT_EQ(pop.state().strategy[i], (bits[i] >> D) & 1u);
   }

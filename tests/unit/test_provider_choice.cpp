@@ -210,8 +210,8 @@ TEST(ProviderConditions, RationingScalesTheRoiByTheServedShareToTheElasticity) {
   Scenario s;
   s.mutable_enterprises()->mutable_providers()->set_rationing_roi_elasticity(0.5);
   EnterpriseConditions c;
-  set_provider_conditions(c, s, 1.0, 1.0, 2.0, std::vector<double>{2.0, 2.0, 3.0},
-                          std::vector<double>{1.0, 0.25, 1.0}, std::vector<double>{1.0, 1.0, 1.0});
+  set_provider_conditions(c, s, 1.0, 1.0, 2.0, std::vector<double>{2.0, 2.0, 3.0}, std::vector<double>{1.0, 0.25, 1.0},
+                          std::vector<double>{1.0, 1.0, 1.0});
   EXPECT_NEAR(c.provider_roi_factor[1], 0.5 * c.provider_roi_factor[0], 1e-15);
   EXPECT_EQ(c.provider_usage_per_usd_m[1], c.provider_usage_per_usd_m[0]);  // rationing does not change demand
   EXPECT_LT(c.provider_usage_per_usd_m[2], c.provider_usage_per_usd_m[0]);  // a dearer provider: less usage

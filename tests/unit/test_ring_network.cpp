@@ -24,8 +24,8 @@ struct Fixture {
     std::span<int> v(view);
     network.ghosts().exchange<int>(*comm, v.subspan(offset, partition.local_count()), v);
     std::vector<int> sums;
-    network.for_each_peer_sum<int>(view, [](std::size_t) { return true; },
-                                   [&](std::size_t, int s) { sums.push_back(s); });
+    network.for_each_peer_sum<int>(
+        view, [](std::size_t) { return true; }, [&](std::size_t, int s) { sums.push_back(s); });
     return sums;
   }
 };
@@ -67,9 +67,10 @@ TEST(RingNetwork, RewiredLinksNeverPointAtTheAgentItself) {
 TEST(RingNetwork, SkippedAgentsGetZeroAndDoNotShiftLaterAgentsLinks) {
   Fixture f(2000, 8, 0.2);
   std::vector<int> view(f.network.view_size(), 1), all, some;
-  f.network.for_each_peer_sum<int>(view, [](std::size_t) { return true; }, [&](std::size_t, int s) { all.push_back(s); });
-  f.network.for_each_peer_sum<int>(view, [](std::size_t i) { return i % 2 == 0; },
-                                   [&](std::size_t, int s) { some.push_back(s); });
+  f.network.for_each_peer_sum<int>(
+      view, [](std::size_t) { return true; }, [&](std::size_t, int s) { all.push_back(s); });
+  f.network.for_each_peer_sum<int>(
+      view, [](std::size_t i) { return i % 2 == 0; }, [&](std::size_t, int s) { some.push_back(s); });
   for (std::size_t i = 0; i < all.size(); ++i) ASSERT_EQ(some[i], i % 2 == 0 ? all[i] : 0);
 }
 

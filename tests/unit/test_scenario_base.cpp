@@ -21,7 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
 // A fresh folder per test, removed afterwards; files are written relative to it.
 class ScenarioBase : public ::testing::Test {
  protected:
@@ -55,19 +54,19 @@ class ScenarioBase : public ::testing::Test {
 };
 
 constexpr const char* kBase =
-    "name: \"base\"\n"                                                              // 1
-    "quarters: 12\n"                                                                // 2
-    "seed: 5\n"                                                                     // 3
-    "environment {\n"                                                               // 4
-    "  risk_free_rate { point { quarter: 0 value: 0.04 } }\n"                       // 5
+    "name: \"base\"\n"                                                                            // 1
+    "quarters: 12\n"                                                                              // 2
+    "seed: 5\n"                                                                                   // 3
+    "environment {\n"                                                                             // 4
+    "  risk_free_rate { point { quarter: 0 value: 0.04 } }\n"                                     // 5
     "  algorithmic_efficiency { point { quarter: 0 value: 1 } point { quarter: 8 value: 2 } }\n"  // 6
-    "}\n"                                                                           // 7
-    "enterprises {\n"                                                               // 8
-    "  population: 1000\n"                                                          // 9
-    "  sector { name: \"a\" firm_share: 0.5 ai_exposure: 0.1 }\n"                   // 10
-    "  sector { name: \"b\" firm_share: 0.5 ai_exposure: 0.2 }\n"                   // 11
-    "  network { degree: 4 }\n"                                                     // 12
-    "}\n";                                                                          // 13
+    "}\n"                                                                                         // 7
+    "enterprises {\n"                                                                             // 8
+    "  population: 1000\n"                                                                        // 9
+    "  sector { name: \"a\" firm_share: 0.5 ai_exposure: 0.1 }\n"                                 // 10
+    "  sector { name: \"b\" firm_share: 0.5 ai_exposure: 0.2 }\n"                                 // 11
+    "  network { degree: 4 }\n"                                                                   // 12
+    "}\n";                                                                                        // 13
 
 TEST_F(ScenarioBase, DerivedFieldsReplaceInheritedOnesAndTheRestIsInherited) {
   write("base.textproto", kBase);
@@ -96,13 +95,13 @@ TEST_F(ScenarioBase, AListTheDerivedFileSetsReplacesTheWholeListAtAnyDepth) {
   const Scenario s = load("derived.textproto").scenario;
   ASSERT_EQ(s.environment().algorithmic_efficiency().point_size(), 1);  // replaced, not appended
   EXPECT_EQ(s.environment().algorithmic_efficiency().point(0).value(), 3);
-  ASSERT_EQ(s.environment().risk_free_rate().point_size(), 1);          // the message's other lists stay
+  ASSERT_EQ(s.environment().risk_free_rate().point_size(), 1);  // the message's other lists stay
   EXPECT_EQ(s.environment().risk_free_rate().point(0).value(), 0.04);
   ASSERT_EQ(s.enterprises().sector_size(), 1);
   EXPECT_EQ(s.enterprises().sector(0).name(), "only");
   EXPECT_EQ(s.enterprises().sector(0).firm_share(), 0.05);  // the element is new: defaults, not the base's [0]
   EXPECT_FALSE(s.enterprises().sector(0).has_firm_share());
-  EXPECT_EQ(s.enterprises().network().degree(), 4);          // sibling message kept
+  EXPECT_EQ(s.enterprises().network().degree(), 4);  // sibling message kept
 }
 
 TEST_F(ScenarioBase, EffectiveTextIsTheMergedScenarioWithoutBaseOrSetAndStandsAlone) {
@@ -228,7 +227,8 @@ TEST_F(ScenarioBase, BaseAndSetAreNotOverrides) {
   write("plain.textproto", "quarters: 4\n");
   EXPECT_STARTS(error("plain.textproto", {"base=base.textproto"}),
                 "--set base=base.textproto: base: a base is read only from a scenario file");
-  EXPECT_STARTS(error("plain.textproto", {"set[0]=quarters=5"}), "--set set[0]=quarters=5: set[0]: set lines are read only");
+  EXPECT_STARTS(error("plain.textproto", {"set[0]=quarters=5"}),
+                "--set set[0]=quarters=5: set[0]: set lines are read only");
 }
 
 TEST(MergeReplacingLists, LocatorForgetsReplacedListsAndTakesTheNewLocations) {

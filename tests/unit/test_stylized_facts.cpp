@@ -78,7 +78,8 @@ TEST(HillTailIndex, OfGaussianNoiseIsLarge) {
 }
 
 TEST(HillTailIndex, MatchesTheFormulaOnASmallVector) {
-  // n = 10, fraction 0.2: k = 2; the largest |x| are 8, 4, then 2: alpha = 1 / ((ln 8 + ln 4)/2 - ln 2) = 1 / (1.5 ln 2).
+  // n = 10, fraction 0.2: k = 2; the largest |x| are 8, 4, then 2: alpha = 1 / ((ln 8 + ln 4)/2 - ln 2) = 1 / (1.5 ln
+  // 2).
   const std::vector<double> x = {1, -8, 2, 0.5, 4, -1, 0.25, 1, 1.5, 0};
   EXPECT_DOUBLE_EQ(hill_tail_index(x, 0.2), 1.0 / ((std::log(8.0) + std::log(4.0)) / 2.0 - std::log(2.0)));
 }

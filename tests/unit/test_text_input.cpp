@@ -15,7 +15,6 @@
 namespace megacycle::io {
 namespace {
 
-
 std::string parse_error(const std::string& text) {
   Scenario scenario;
   FieldLocator locator("x.textproto");

@@ -1,8 +1,8 @@
 #pragma once
-// Checkpoint files: the state of a run at the end of a quarter, written so that a crash at any moment
+// Checkpoint folders: the state of a run at the end of a quarter, written so that a crash at any moment
 // leaves the previous checkpoint intact, and read back at any number of ranks. Model-agnostic: the model
 // hands over its replicated state as a byte stream (a Cereal archive) and its per-agent state as columns
-// of its populations, which are stored by global id. docs/checkpoints.md describes the format.
+// of its populations (engine/io/checkpoint_format.hpp). docs/checkpoints.md describes the format.
 //
 //   ROOT/latest                       the name of the newest complete checkpoint, e.g. "quarter-0012"
 //   ROOT/quarter-0012/checkpoint.json header (proto/checkpoint.proto), written last: program, scenario,
@@ -14,50 +14,19 @@
 //   ROOT/.writing-quarter-0012/       a checkpoint being written: ignored by readers, removed by writers
 //
 // A checkpoint is written into .writing-quarter-NNNN, every file fsync'd, renamed into place, then
-// `latest` is replaced (write to a temporary name, fsync, rename) and older checkpoints are deleted.
-#include <cstddef>
-#include <cstdint>
+// `latest` is replaced (engine/io/files.hpp write_file_atomic) and older checkpoints are deleted.
 #include <filesystem>
 #include <functional>
 #include <istream>
 #include <ostream>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "checkpoint.pb.h"
 #include "engine/comm.hpp"
+#include "engine/io/checkpoint_format.hpp"
 
 namespace megacycle::io {
-
-// Layout of the folder and its binary files. Bump it when either changes; readers refuse other versions.
-inline constexpr std::uint32_t kCheckpointFormatVersion = 1;
-
-// One per-agent variable of a population: `per_agent` elements of `element_bytes` bytes for each agent
-// this rank owns, contiguous in global-id order (a structure-of-arrays vector).
-struct AgentColumn {
-  std::string name;
-  std::uint32_t element_bytes = 0;
-  std::uint32_t per_agent = 1;
-  std::byte* data = nullptr;
-  std::size_t bytes = 0;  // local agents x per_agent x element_bytes
-};
-
-template <class T>
-AgentColumn agent_column(std::string name, std::vector<T>& values, std::size_t per_agent = 1) {
-  static_assert(std::is_trivially_copyable_v<T>, "columns are raw bytes");
-  return {std::move(name), static_cast<std::uint32_t>(sizeof(T)), static_cast<std::uint32_t>(per_agent),
-          reinterpret_cast<std::byte*>(values.data()), values.size() * sizeof(T)};
-}
-
-// A population as checkpoints see it: its size, the global ids [begin, end) this rank owns, and the
-// columns to save or fill. Every rank lists the same populations with the same columns, in the same order.
-struct AgentSlice {
-  std::string population;
-  std::uint64_t size = 0;
-  std::uint64_t begin = 0, end = 0;
-  std::vector<AgentColumn> columns;
-};
 
 // What a checkpoint holds, from the caller.
 struct CheckpointContent {
@@ -104,8 +73,5 @@ class CheckpointReader {
   std::filesystem::path folder_;
   CheckpointHeader header_;
 };
-
-// Byte order of this machine: "little" or "big".
-std::string native_byte_order();
 
 }  // namespace megacycle::io
