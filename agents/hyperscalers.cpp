@@ -233,9 +233,14 @@ void Hyperscalers::plan(int t, const EnvironmentNow& env, ChipVendors& vendors) 
     // Double ordering: a buyer that was rationed last quarter inflates its orders.
     double orders = desired * (1.0 + rules_.double_ordering() * (1.0 - vendors.fill_rate(i)));
 
-    // Data centres for what is installed, ordered and about to be ordered, with headroom.
-    const double needed_mw = (h.chips.power_mw() + (pipeline - h.cancellations + orders) * kw_new / 1000.0) *
-                             (1.0 + rules_.power_headroom());
+    // Data centres for what is installed, ordered and about to be ordered, or for the capacity the
+    // demand expected when a shell started now comes on line will need (whichever is more), with headroom.
+    // Shells are planned the full lead time out, chips only for the year they go into service.
+    const double chips_mw = h.chips.power_mw() + (pipeline - h.cancellations + orders) * kw_new / 1000.0;
+    const double capacity_at_completion =
+        h.last_demand() * std::pow(1.0 + h.forecast_growth, lead) / rules_.target_utilisation();
+    const double planned_mw = h.chips.power_mw() + std::max(0.0, capacity_at_completion - installed) * kw_new / 1000.0;
+    const double needed_mw = std::max(chips_mw, planned_mw) * (1.0 + rules_.power_headroom());
     double under_construction = 0;
     for (std::size_t q = static_cast<std::size_t>(t); q < h.completing_mw.size(); ++q)
       under_construction += h.completing_mw[q];
