@@ -164,8 +164,10 @@ Vintages::Charge Vintages::charge(int quarter) {
   for (const auto& v : active_)
     if (expired(v)) c.retired_units += v.units, c.retired_power_mw += v.power_mw;
   active_.erase(std::remove_if(active_.begin(), active_.end(), expired), active_.end());
-  units_ -= c.retired_units;
-  power_mw_ -= c.retired_power_mw;
+  // Re-add what is left rather than subtract what retired: a running difference drifts by rounding
+  // and, once the last vintage retires, can leave a fleet of -1e-19 MW that pays a negative bill.
+  units_ = power_mw_ = 0;
+  for (const auto& v : active_) units_ += v.units, power_mw_ += v.power_mw;
   return c;
 }
 

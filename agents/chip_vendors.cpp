@@ -170,14 +170,16 @@ void ChipVendors::account(int t, const EnvironmentNow& env, const FinanceRules& 
     // the price-performance trend taken out; the custom-ASIC partner builds to its customers' designs at
     // cost plus its floor margin.
     const double next_cost = v.unit_cost0 / (technology_ * technology_step_);
-    const double floor = next_cost * (1.0 + rules_.floor_margin()), cap = next_cost * (1.0 + rules_.max_markup());
+    const double cap = next_cost * (1.0 + rules_.max_markup());
     const double scarcity = v.capacity > 0 ? backlog / (v.capacity * technology_) : rules_.target_backlog_quarters();
+    // A merchant vendor in a glut ships less rather than price below its lowest gross margin.
+    const double floor = next_cost / (1.0 - rules_.min_gross_margin());
     v.price =
         v.custom_asic
-            ? floor
+            ? next_cost * (1.0 + rules_.floor_margin())
             : std::clamp(v.price * (1.0 + rules_.price_adjustment() * (scarcity - rules_.target_backlog_quarters())) /
                              technology_step_,
-                         floor, cap);
+                         std::min(floor, cap), cap);
   }
 }
 

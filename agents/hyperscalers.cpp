@@ -328,13 +328,17 @@ void Hyperscalers::account(int t, const EnvironmentNow& env, const FinanceRules&
     h.capex_history.push_back(h.capex());
     h.demand_history.push_back(h.demand());
 
-    // Next quarter's price: utilisation against the plan, the technology trend passed through, never
-    // below the marginal cost of a unit-hour (energy and operating cost).
+    // Next quarter's price: utilisation against the plan, the technology trend passed through. Scarcity
+    // and overcapacity move it within a band around the trend price (the firm's opening price falling at
+    // the pass-through rate), so a lasting glut compresses margins instead of compounding the price
+    // towards zero; never below the marginal cost of a unit-hour (energy and operating cost).
     const double decline = 1.0 - rules_.price_technology_pass_through() * (1.0 - 1.0 / technology_step_);
+    const double trend = s.initial_price_usd_per_unit_hour() * std::pow(decline, t + 1);
     const double marginal = kw / 1000.0 * (env.energy_price + operating_cost_per_mw_hour());
+    const double adjusted =
+        h.price * (1.0 + rules_.price_adjustment() * (h.utilisation - rules_.target_utilisation())) * decline;
     h.price =
-        std::max(marginal,
-                 h.price * (1.0 + rules_.price_adjustment() * (h.utilisation - rules_.target_utilisation())) * decline);
+        std::max(marginal, std::clamp(adjusted, rules_.price_band_low() * trend, rules_.price_band_high() * trend));
   }
 }
 

@@ -1,7 +1,8 @@
 // The chip market (agents/chip_vendors.hpp): vendors ship pro rata to their backlogs when short (every
 // buyer gets the same fill share) and fill every order when long; merchant prices rise with scarcity
-// (backlog above target) and stay between unit cost x (1 + floor margin) and unit cost x (1 + max
-// markup); the custom-ASIC partner prices at its floor. Vendors are built from a Scenario made here.
+// (backlog above target) and stay between unit cost / (1 - min gross margin) and unit cost x (1 + max
+// markup); the custom-ASIC partner prices at unit cost x (1 + floor margin). Vendors are built from a Scenario made
+// here.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -26,6 +27,7 @@ Scenario market(double merchant_capacity, double asic_capacity, double other_bac
   rules->set_price_adjustment(0.05);
   rules->set_target_backlog_quarters(1.0);
   rules->set_floor_margin(0.3);
+  rules->set_min_gross_margin(0.55);
   rules->set_max_markup(5.0);
   rules->set_capacity_lead_quarters(7);
   auto* m = s.add_chip_vendor();
@@ -180,7 +182,7 @@ TEST(ChipMarket, PriceRisesWithScarcityAndFallsInAGlut) {
 TEST(ChipMarket, PricesStayBetweenFloorAndCap) {
   // Forty quarters of overwhelming orders, then forty with none, with a technology trend that lowers
   // unit cost every quarter: the merchant price climbs to its cap and falls to its floor, never past
-  // either; the ASIC partner always prices at its floor.
+  // either; the ASIC partner always prices at unit cost plus its floor margin.
   const Scenario s = market(1000, 1e6, 0.0);
   const double step = std::pow(2.0, 1.0 / 8.0);  // price-performance doubling every two years
   Ledger ledger;
@@ -194,7 +196,7 @@ TEST(ChipMarket, PricesStayBetweenFloorAndCap) {
       for (std::size_t b = 0; b < kHyperscalers; ++b) vendors.cancel(0, b, 1e18);
     const double price = quarter(vendors, t, technology, boom ? 50000 : 0);
     const double next_cost = 6000 / (technology * step);
-    const double floor = next_cost * 1.3, cap = next_cost * 6.0;
+    const double floor = next_cost / (1 - 0.55), cap = next_cost * 6.0;  // gross margin 55% to 83%
     ASSERT_GE(price, floor * (1 - 1e-12)) << "quarter " << t;
     ASSERT_LE(price, cap * (1 + 1e-12)) << "quarter " << t;
     hit_cap = hit_cap || std::abs(price / cap - 1) < 1e-12;

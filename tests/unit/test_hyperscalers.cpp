@@ -230,6 +230,31 @@ TEST(HyperscalerPrice, NeverFallsBelowMarginalCost) {
   EXPECT_TRUE(floored) << "ten idle quarters never reached marginal cost";
 }
 
+TEST(HyperscalerPrice, StaysInsideTheBandAroundItsTrend) {
+  // A lasting glut (utilisation 0) and a lasting shortage (utilisation 1), with the technology trend on:
+  // the price stops at price_band_low x trend and at price_band_high x trend, where the trend is the
+  // opening price falling at the pass-through rate, and stays there instead of compounding.
+  Scenario s = industry();
+  s.mutable_hyperscaler_rules()->set_price_band_low(0.6);
+  s.mutable_hyperscaler_rules()->set_price_band_high(1.5);
+  const double step = std::pow(2.0, 1.0 / 8.0);
+  const double decline = 1 - 0.5 * (1 - 1 / step);
+  for (double u : {0.0, 1.0}) {
+    Ledger ledger;
+    ChipVendors vendors(s, ledger, 2, step);
+    Hyperscalers hs(s, ledger, vendors, step);
+    const double p0 = hs[0].price, band = u < 0.8 ? 0.6 : 1.5;
+    int quarters_on_band = 0;
+    for (int t = 0; t < 30; ++t) {
+      const double p = next_price(hs, t, u, flat_env()), trend = p0 * std::pow(decline, t + 1);
+      ASSERT_GE(p, 0.6 * trend * (1 - 1e-12)) << "utilisation " << u << ", quarter " << t;
+      ASSERT_LE(p, 1.5 * trend * (1 + 1e-12)) << "utilisation " << u << ", quarter " << t;
+      if (std::abs(p / (band * trend) - 1) < 1e-12) ++quarters_on_band;
+    }
+    EXPECT_GT(quarters_on_band, 20) << "utilisation " << u << ": the price never settled on its band";
+  }
+}
+
 TEST(Hyperscalers, InternalDemandFollowsFadingGrowth) {
   const Scenario s = industry();
   Ledger ledger;
