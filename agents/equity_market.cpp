@@ -187,20 +187,31 @@ void EquityMarket::schedule_reports(int t) {
     const double reported = std::log(s.fundamental);
     // Quarter 0: the market expects the opening fundamental, growing at the story's rate: no surprise.
     if (t == 0) {
-      s.expected.drift = s.narrative_growth() / (4.0 * days_);
+      s.story = s.narrative_growth();
+      s.expected.drift = expected_drift(s.story);
       s.expected.log_value = reported - s.expected.drift * (s.report_day + 1);
     }
     s.expected.anticipate(reported, s.report_day + 1, calendar.report_surprise_share());
   }
 }
 
+double EquityMarket::expected_drift(double story) const {
+  // The market expects the reported values' trend to go on, within the bounds it puts on expected growth
+  // (7.15): a collapse or a boom of the fundamental is not extrapolated day after day.
+  const auto& v = spec_.valuation();
+  const double lo = std::log1p(-v.max_expected_decline_per_year()), hi = std::log1p(v.max_expected_growth_per_year());
+  return std::clamp(story, lo, hi) / (4.0 * days_);
+}
+
 double EquityMarket::earnings_day(Stock& s, int d) {
   // On its report day the firm's value of this quarter becomes known: the news is what the market did not
-  // expect, and the expected growth (the story) is renewed from the reported values' trend.
-  if (d == s.report_day)
-    s.surprise = s.expected.report(std::log(s.fundamental), s.narrative_growth() / (4.0 * days_));
-  else
+  // expect, and the story (the reported values' trend) and the expected growth are renewed.
+  if (d == s.report_day) {
+    s.story = s.narrative_growth();
+    s.surprise = s.expected.report(std::log(s.fundamental), expected_drift(s.story));
+  } else {
     s.expected.advance();
+  }
   return s.expected.log_value;
 }
 
@@ -228,8 +239,8 @@ void EquityMarket::trade_day(int t, int d) {
     const double lf0 = std::log(s.fundamental_before), lf1 = std::log(s.fundamental);
     const double lf_open = s.books ? s.expected.log_value : lf0 + (lf1 - lf0) * d / days_;
     const double lf_close = s.books ? earnings_day(s, d) : lf0 + (lf1 - lf0) * (d + 1) / days_;
-    // The story: the expected growth per year, renewed on report days.
-    const double story = s.books ? 4.0 * days_ * s.expected.drift : s.narrative_growth();
+    // The chartists' story: the narrative growth as of the firm's last report.
+    const double story = s.books ? s.story : s.narrative_growth();
     const double df = fw.fundamentalist_reaction() * (lf_open - s.log_price) + fw.fundamentalist_noise() * ef;
     const double dc = fw.chartist_reaction() * (s.log_price - s.log_price_before) +
                       (s.ai ? fw.narrative_reaction() * story : 0.0) + fw.chartist_noise() * ec;

@@ -36,6 +36,7 @@ struct Stock {
   int report_day = 0;            // trading day of this quarter on which it reports (listed firms)
   EarningsExpectation expected;  // the market's view of ln fundamental between reports (listed firms)
   double surprise = 0;           // news of this quarter's report: reported - expected ln fundamental
+  double story = 0;              // narrative_growth() as of the last report (listed firms)
   double log_value[4] = {};      // ln of the firm's fundamental (USD billion) at the last four closes, oldest first
   int value_closes = 0;
   double inventory = 0;           // the market maker's shares, billion
@@ -51,8 +52,8 @@ struct Stock {
   template <class Archive>
   void serialize(Archive& ar, std::uint32_t) {
     ar(name, ai, shares, log_price, log_price_before, fundamental, fundamental_before, expected_growth, record, scale,
-       other_value, report_day, expected, surprise, log_value, value_closes, inventory, dividend_per_share, day_price,
-       day_fundamental, day_return, day_volume);
+       other_value, report_day, expected, surprise, story, log_value, value_closes, inventory, dividend_per_share,
+       day_price, day_fundamental, day_return, day_volume);
   }
 };
 
@@ -118,6 +119,7 @@ class EquityMarket {
   // trading day (returns it at the day's close).
   void schedule_reports(int t);
   double earnings_day(Stock& s, int d);
+  double expected_drift(double story) const;  // per trading day, from the story (per year)
   void pay_out(int t, const EnvironmentNow& env);
   void trade_day(int t, int d);
   void settle(const EnvironmentNow& env);

@@ -52,7 +52,8 @@ TEST(EarningsCalendar, ReportDayDependsOnlyOnFirmAndQuarterNotOnTheOrderOfDraws)
           report_day(kKey, static_cast<std::uint64_t>(firm), t, 20, 4, kDays);
   EXPECT_EQ(forward, backward);
   // Firms do not share a calendar: two firms' day sequences differ.
-  const std::vector<int> firm0(forward.begin(), forward.begin() + 40), firm1(forward.begin() + 40, forward.begin() + 80);
+  const std::vector<int> firm0(forward.begin(), forward.begin() + 40),
+      firm1(forward.begin() + 40, forward.begin() + 80);
   EXPECT_NE(firm0, firm1);
 }
 
