@@ -69,12 +69,10 @@ EquityMarket::EquityMarket(Comm& comm, const Scenario& scenario, std::uint32_t r
             return held;
           }(),
           opening_prices(stocks_)),
-      noise_key_{scenario.seed(), replicate, kPopulationMarket, kPurposeMarketNoise} {
-  // Earnings season: listed firms announce on different days, from 10% to 50% of the quarter.
-  const std::size_t listed = stocks_.size() - 1;
-  for (std::size_t j = 0; j < listed; ++j)
-    stocks_[j].announcement_day =
-        static_cast<int>(days_ * (0.1 + 0.4 * static_cast<double>(j) / static_cast<double>(listed)));
+      noise_key_{scenario.seed(), replicate, kPopulationMarket, kPurposeMarketNoise},
+      report_key_{scenario.seed(), replicate, kPopulationMarket, kPurposeReportDay} {
+  for (std::size_t j = 0; j + 1 < stocks_.size(); ++j)
+    typical_report_day_.push_back(typical_report_day(spec_.earnings_calendar(), stocks_[j].name, days_));
   const auto& held = investors_.totals().holdings;
   for (std::size_t j = 0; j < stocks_.size(); ++j) stocks_[j].inventory = stocks_[j].shares - held[j];  // rounding only
   opening_money_ = investors_.totals().cash + mm_cash_;
@@ -102,6 +100,7 @@ double EquityMarket::ai_ratio(bool today) const {
 void EquityMarket::trade_quarter(int t, const EnvironmentNow& env) {
   pay_out(t, env);
   value_firms(t, env);
+  schedule_reports(t);
   const std::size_t S = stocks_.size();
   demand_f_.assign(static_cast<std::size_t>(days_) * S, 0.0);
   demand_c_.assign(demand_f_.size(), 0.0);
@@ -180,6 +179,42 @@ void EquityMarket::value_firms(int t, const EnvironmentNow& env) {
   }
 }
 
+void EquityMarket::schedule_reports(int t) {
+  const auto& calendar = spec_.earnings_calendar();
+  for (std::size_t j = 0; j < typical_report_day_.size(); ++j) {
+    auto& s = stocks_[j];
+    s.report_day = report_day(report_key_, j, t, typical_report_day_[j], calendar.report_day_jitter(), days_);
+    const double reported = std::log(s.fundamental);
+    // Quarter 0: the market expects the opening fundamental, growing at the story's rate: no surprise.
+    if (t == 0) {
+      s.story = s.narrative_growth();
+      s.expected.drift = expected_drift(s.story);
+      s.expected.log_value = reported - s.expected.drift * (s.report_day + 1);
+    }
+    s.expected.anticipate(reported, s.report_day + 1, calendar.report_surprise_share());
+  }
+}
+
+double EquityMarket::expected_drift(double story) const {
+  // The market expects the reported values' trend to go on, within the bounds it puts on expected growth
+  // (7.15): a collapse or a boom of the fundamental is not extrapolated day after day.
+  const auto& v = spec_.valuation();
+  const double lo = std::log1p(-v.max_expected_decline_per_year()), hi = std::log1p(v.max_expected_growth_per_year());
+  return std::clamp(story, lo, hi) / (4.0 * days_);
+}
+
+double EquityMarket::earnings_day(Stock& s, int d) {
+  // On its report day the firm's value of this quarter becomes known: the news is what the market did not
+  // expect, and the story (the reported values' trend) and the expected growth are renewed.
+  if (d == s.report_day) {
+    s.story = s.narrative_growth();
+    s.surprise = s.expected.report(std::log(s.fundamental), expected_drift(s.story));
+  } else {
+    s.expected.advance();
+  }
+  return s.expected.log_value;
+}
+
 void EquityMarket::trade_day(int t, int d) {
   const auto& fw = spec_.dynamics();
   const std::size_t S = stocks_.size();
@@ -199,14 +234,16 @@ void EquityMarket::trade_day(int t, int d) {
     auto& s = stocks_[j];
     Stream own(noise_key_, j, time);
     const double ef = a * zf + b * own.normal(), ec = a * zc + b * own.normal();
-    // A listed firm's fundamental steps to this quarter's value on its earnings day; the rest of
-    // market's moves evenly over the days.
+    // A listed firm's fundamental is the market's expectation (earnings_day); the rest of market's moves
+    // evenly over the days.
     const double lf0 = std::log(s.fundamental_before), lf1 = std::log(s.fundamental);
-    const double lf_open = s.books ? (d <= s.announcement_day ? lf0 : lf1) : lf0 + (lf1 - lf0) * d / days_;
-    const double lf_close = s.books ? (d < s.announcement_day ? lf0 : lf1) : lf0 + (lf1 - lf0) * (d + 1) / days_;
+    const double lf_open = s.books ? s.expected.log_value : lf0 + (lf1 - lf0) * d / days_;
+    const double lf_close = s.books ? earnings_day(s, d) : lf0 + (lf1 - lf0) * (d + 1) / days_;
+    // The chartists' story: the narrative growth as of the firm's last report.
+    const double story = s.books ? s.story : s.narrative_growth();
     const double df = fw.fundamentalist_reaction() * (lf_open - s.log_price) + fw.fundamentalist_noise() * ef;
     const double dc = fw.chartist_reaction() * (s.log_price - s.log_price_before) +
-                      (s.ai ? fw.narrative_reaction() * s.narrative_growth() : 0.0) + fw.chartist_noise() * ec;
+                      (s.ai ? fw.narrative_reaction() * story : 0.0) + fw.chartist_noise() * ec;
     const double before = s.price();
     const double log_new =
         s.log_price + fw.news_pass_through() * (lf_close - lf_open) + fw.price_impact() * (nf * df + nc * dc);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "agents/earnings_calendar.hpp"
 #include "agents/environment.hpp"
 #include "agents/industry.hpp"
 #include "agents/investors.hpp"
@@ -27,13 +28,16 @@ struct Stock {
   double shares = 0;                           // outstanding, billion
   double log_price = 0, log_price_before = 0;  // today's and yesterday's close
   double fundamental = 0;                      // per share (USD) at the last quarter's close
-  double fundamental_before = 0;  // the close before that: the quarter's trading days move from one to the other
-  double expected_growth = 0;     // per year, smoothed revenue growth
-  EarningsRecord record;          // trailing revenue and earnings (listed firms)
+  double fundamental_before = 0;               // the close before that (the rest of market moves from one to the other)
+  double expected_growth = 0;                  // per year, smoothed revenue growth
+  EarningsRecord record;                       // trailing revenue and earnings (listed firms)
   // Fixed at the start: fundamental = scale x discounted earnings + other_value (growing at the long-run rate).
   double scale = 1, other_value = 0;
-  int announcement_day = 0;  // trading day of the quarter on which its earnings become known
-  double log_value[4] = {};  // ln of the firm's fundamental (USD billion) at the last four closes, oldest first
+  int report_day = 0;            // trading day of this quarter on which it reports (listed firms)
+  EarningsExpectation expected;  // the market's view of ln fundamental between reports (listed firms)
+  double surprise = 0;           // news of this quarter's report: reported - expected ln fundamental
+  double story = 0;              // narrative_growth() as of the last report (listed firms)
+  double log_value[4] = {};      // ln of the firm's fundamental (USD billion) at the last four closes, oldest first
   int value_closes = 0;
   double inventory = 0;           // the market maker's shares, billion
   double dividend_per_share = 0;  // this quarter's
@@ -48,8 +52,8 @@ struct Stock {
   template <class Archive>
   void serialize(Archive& ar, std::uint32_t) {
     ar(name, ai, shares, log_price, log_price_before, fundamental, fundamental_before, expected_growth, record, scale,
-       other_value, announcement_day, log_value, value_closes, inventory, dividend_per_share, day_price,
-       day_fundamental, day_return, day_volume);
+       other_value, report_day, expected, surprise, story, log_value, value_closes, inventory, dividend_per_share,
+       day_price, day_fundamental, day_return, day_volume);
   }
 };
 
@@ -110,6 +114,12 @@ class EquityMarket {
 
  private:
   void value_firms(int t, const EnvironmentNow& env);
+  // The earnings calendar (agents/earnings_calendar.hpp): this quarter's report days and what the market
+  // learns before them (after value_firms), and a listed firm's expected ln fundamental through one
+  // trading day (returns it at the day's close).
+  void schedule_reports(int t);
+  double earnings_day(Stock& s, int d);
+  double expected_drift(double story) const;  // per trading day, from the story (per year)
   void pay_out(int t, const EnvironmentNow& env);
   void trade_day(int t, int d);
   void settle(const EnvironmentNow& env);
@@ -124,6 +134,8 @@ class EquityMarket {
   std::vector<Stock> stocks_;
   InvestorPopulation investors_;
   StreamKey noise_key_;
+  StreamKey report_key_;
+  std::vector<int> typical_report_day_;  // per listed firm, from the scenario's earnings calendar
   double mm_cash_ = 0;
   double inflows_ = 0;  // money into investors and market maker from outside since the start
   double opening_money_ = 0;
@@ -138,5 +150,5 @@ class EquityMarket {
 
 }  // namespace megacycle
 
-CEREAL_CLASS_VERSION(megacycle::Stock, 1);
+CEREAL_CLASS_VERSION(megacycle::Stock, 2);
 CEREAL_CLASS_VERSION(megacycle::EquityMarket, 1);

@@ -19,7 +19,9 @@ std::vector<std::string> EquityMarket::daily_header() {
           "log_return",
           "volume_usd_b",
           "market_value_usd_b",
-          "fundamentalist_share"};
+          "fundamentalist_share",
+          "earnings_report",
+          "earnings_surprise"};
 }
 
 std::vector<std::vector<io::CsvWriter::Cell>> EquityMarket::daily_rows(int t, const std::string& period) const {
@@ -31,18 +33,21 @@ std::vector<std::vector<io::CsvWriter::Cell>> EquityMarket::daily_rows(int t, co
       return std::vector<io::CsvWriter::Cell>{day, static_cast<long long>(t), period, static_cast<long long>(d), name};
     };
     double ai_value = 0;
+    long long reports = 0;
     for (const auto& s : stocks_) {
       auto row = start(s.name);
       const double p = s.day_price[k], f = s.day_fundamental[k];
-      row.insert(row.end(),
-                 {p, f, p / f, s.day_return[k], s.day_volume[k], s.shares * p, day_fundamentalist_share_[k]});
+      const bool report = s.books && d == s.report_day;
+      row.insert(row.end(), {p, f, p / f, s.day_return[k], s.day_volume[k], s.shares * p, day_fundamentalist_share_[k],
+                             static_cast<long long>(report), report ? s.surprise : 0.0});
       if (s.ai) ai_value += s.shares * p;
+      reports += report;
       rows.push_back(std::move(row));
     }
     auto row = start("AI_index");
     const double level = day_index_[k], ratio = day_index_ratio_[k];
     row.insert(row.end(), {level, level / ratio, ratio, day_index_return_[k], day_volume_[k], ai_value,
-                           day_fundamentalist_share_[k]});
+                           day_fundamentalist_share_[k], reports, 0.0});
     rows.push_back(std::move(row));
   }
   return rows;

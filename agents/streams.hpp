@@ -26,5 +26,6 @@ inline constexpr std::uint8_t kPurposeStrategy = 7;        // the day's strategy
 // The equity market (kPopulationMarket)
 inline constexpr std::uint8_t kPurposeMarketNoise = 8;  // each group's demand noise (id = stock, or the
                                                         // number of stocks for the common factor)
+inline constexpr std::uint8_t kPurposeReportDay = 10;   // a listed firm's report day (id = stock, time = quarter)
 
 }  // namespace megacycle

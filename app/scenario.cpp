@@ -62,11 +62,35 @@ std::set<std::string> check_names(io::ValidationReport& report, const std::strin
   return names;
 }
 
+// The earnings calendar names listed firms (hyperscalers and chip vendors), each once, on days of the quarter.
+void check_earnings_calendar(const Scenario& s, const std::set<std::string>& hyperscalers,
+                             const std::set<std::string>& vendors, io::ValidationReport& report) {
+  const auto& m = s.equity_market();
+  const auto& calendar = m.earnings_calendar();
+  const int days = m.trading_days_per_quarter();
+  std::set<std::string> named;
+  for (int i = 0; i < calendar.report_day_size(); ++i) {
+    const auto& r = calendar.report_day(i);
+    const std::string at = fmt::format("equity_market.earnings_calendar.report_day[{}]", i);
+    if (!hyperscalers.count(r.firm()) && !vendors.count(r.firm()))
+      report.add(at + ".firm",
+                 fmt::format("\"{}\" is not one of the scenario's hyperscalers or chip vendors", r.firm()));
+    else if (!named.insert(r.firm()).second)
+      report.add(at + ".firm", fmt::format("\"{}\" has an earlier report_day", r.firm()));
+    if (r.day() >= days)
+      report.add(at + ".day", fmt::format("{} must be below trading_days_per_quarter ({})", r.day(), days));
+  }
+  if (calendar.default_report_day() >= days)
+    report.add("equity_market.earnings_calendar.default_report_day",
+               fmt::format("{} must be below trading_days_per_quarter ({})", calendar.default_report_day(), days));
+}
+
 // The industry: firms named uniquely, labs renting from a listed hyperscaler, someone to sell chips.
 void check_industry(const Scenario& s, io::ValidationReport& report) {
   const auto hyperscalers = check_names(report, "hyperscaler", s.hyperscaler());
-  check_names(report, "chip_vendor", s.chip_vendor());
+  const auto vendors = check_names(report, "chip_vendor", s.chip_vendor());
   check_names(report, "ai_lab", s.ai_lab());
+  check_earnings_calendar(s, hyperscalers, vendors, report);
   if (s.hyperscaler_size() > 255)
     report.add("hyperscaler", fmt::format("{} hyperscalers; at most 255", s.hyperscaler_size()));
   for (int i = 0; i < s.ai_lab_size(); ++i)
