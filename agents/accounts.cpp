@@ -142,11 +142,12 @@ void Books::close_quarter() {
   s_.book_equity += s_.net_income() + s_.equity_issued - s_.dividends - s_.buybacks;
 }
 
-void Books::restructure(double written_off, double to_equity) {
+void Books::restructure(double new_debt, double written_off) {
+  const double removed = s_.debt - new_debt;
   s_.debt_written_off += written_off;
-  s_.debt_to_equity += to_equity;
-  s_.debt -= written_off + to_equity;
-  s_.book_equity += written_off + to_equity;
+  s_.debt_to_equity += removed - written_off;
+  s_.debt = new_debt;
+  s_.book_equity += removed;
   s_.defaulted = true;
 }
 

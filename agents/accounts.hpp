@@ -117,9 +117,10 @@ class Books {
   void pay_tax(double tax_rate);
   // Closes the statements: book equity takes the net income and the equity transactions.
   void close_quarter();
-  // A default, after close_quarter(): `written_off` of the debt is cancelled and `to_equity` swapped
-  // into equity; no cash moves, book equity rises by both (docs/ODD.md 7.13.1).
-  void restructure(double written_off, double to_equity);
+  // A default, after close_quarter(): debt falls to `new_debt` (exactly: a rounding residue below zero
+  // would be a negative interest payment); `written_off` of it is cancelled and the rest swapped into
+  // equity. No cash moves; book equity rises by the debt removed (docs/ODD.md 7.13.1).
+  void restructure(double new_debt, double written_off);
   // Consecutive distressed quarters so far (finance.cpp's distress test) and defaults since the start.
   int distress_quarters = 0, defaults = 0;
   // A sale between two modelled firms: one payment, booked as the buyer's capex (chips) or cost of

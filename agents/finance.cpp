@@ -67,7 +67,7 @@ bool resolve_distress(Books& books, const FinanceRules& rules, double annual_ebi
   // Default: the lenders recover recovery_rate of their claim, as sustainable new debt and as equity.
   const double recovered = rules.recovery_rate() * debt;
   const double new_debt = std::min(recovered, rules.restructured_leverage() * std::max(0.0, annual_ebitda));
-  books.restructure(debt - recovered, recovered - new_debt);
+  books.restructure(new_debt, debt - recovered);
   books.distress_quarters = 0;
   ++books.defaults;
   return true;
