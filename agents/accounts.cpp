@@ -142,6 +142,15 @@ void Books::close_quarter() {
   s_.book_equity += s_.net_income() + s_.equity_issued - s_.dividends - s_.buybacks;
 }
 
+void Books::restructure(double new_debt, double written_off) {
+  const double removed = s_.debt - new_debt;
+  s_.debt_written_off += written_off;
+  s_.debt_to_equity += removed - written_off;
+  s_.debt = new_debt;
+  s_.book_equity += removed;
+  s_.defaulted = true;
+}
+
 double Books::consistency_gap() const {
   const double scale = std::max({1.0, std::abs(s_.cash) + std::abs(s_.fixed_assets)});
   const double cash_gap = (cash() - opening_cash_) - (s_.operating_cash_flow() - s_.capex + s_.financing_cash_flow());

@@ -68,6 +68,10 @@ struct Statements {
   double depreciation = 0, interest_expense = 0, interest_income = 0, tax = 0;
   // Cash flow statement (capex includes chips, servers and data-centre construction paid this quarter)
   double capex = 0, debt_issued = 0, debt_repaid = 0, equity_issued = 0, dividends = 0, buybacks = 0;
+  // Restructuring in a default (no cash moves): debt written off (the lenders' loss given default) and
+  // debt swapped into equity handed to the lenders. Both raise book equity.
+  double debt_written_off = 0, debt_to_equity = 0;
+  bool defaulted = false;  // the firm defaulted and was restructured this quarter
   // Balance sheet at the end of the quarter
   double cash = 0, fixed_assets = 0, debt = 0, book_equity = 0;
 
@@ -113,6 +117,12 @@ class Books {
   void pay_tax(double tax_rate);
   // Closes the statements: book equity takes the net income and the equity transactions.
   void close_quarter();
+  // A default, after close_quarter(): debt falls to `new_debt` (exactly: a rounding residue below zero
+  // would be a negative interest payment); `written_off` of it is cancelled and the rest swapped into
+  // equity. No cash moves; book equity rises by the debt removed (docs/ODD.md 7.13.1).
+  void restructure(double new_debt, double written_off);
+  // Consecutive distressed quarters so far (finance.cpp's distress test) and defaults since the start.
+  int distress_quarters = 0, defaults = 0;
   // A sale between two modelled firms: one payment, booked as the buyer's capex (chips) or cost of
   // sales (compute), and as the seller's AI revenue.
   static void sell_chips(Books& buyer, Books& vendor, double amount);
@@ -129,7 +139,7 @@ class Books {
   // Checkpoints: the statements and the quarter's opening cash (the account is the scenario's).
   template <class Archive>
   void serialize(Archive& ar, std::uint32_t) {
-    ar(opening_cash_, s_);
+    ar(opening_cash_, s_, distress_quarters, defaults);
   }
 
  private:
@@ -173,6 +183,6 @@ class Vintages {
 }  // namespace megacycle
 
 CEREAL_CLASS_VERSION(megacycle::Ledger, 1);
-CEREAL_CLASS_VERSION(megacycle::Statements, 1);
-CEREAL_CLASS_VERSION(megacycle::Books, 1);
+CEREAL_CLASS_VERSION(megacycle::Statements, 2);
+CEREAL_CLASS_VERSION(megacycle::Books, 2);
 CEREAL_CLASS_VERSION(megacycle::Vintages, 1);

@@ -40,6 +40,7 @@ double Stock::narrative_growth() const {
 EquityMarket::EquityMarket(Comm& comm, const Scenario& scenario, std::uint32_t replicate, const Industry& industry)
     : comm_(comm),
       spec_(scenario.equity_market()),
+      finance_(scenario.finance()),
       days_(spec_.trading_days_per_quarter()),
       stocks_([&] {
         std::vector<Stock> s;
@@ -100,6 +101,7 @@ double EquityMarket::ai_ratio(bool today) const {
 void EquityMarket::trade_quarter(int t, const EnvironmentNow& env) {
   pay_out(t, env);
   value_firms(t, env);
+  restructure_defaulted();
   schedule_reports(t);
   const std::size_t S = stocks_.size();
   demand_f_.assign(static_cast<std::size_t>(days_) * S, 0.0);
@@ -164,8 +166,8 @@ void EquityMarket::value_firms(int t, const EnvironmentNow& env) {
         s.scale = modelled > 0 ? std::min(1.0, target / modelled) : 1.0;
         s.other_value = std::max(0.0, target - std::max(0.0, modelled));
       }
-      value = std::max({s.scale * modelled + s.other_value * std::pow(1.0 + v.long_run_growth_per_year(), t / 4.0),
-                        v.book_value_floor() * st.book_equity, kTinyValue});
+      value = equity_value(s.scale * modelled + s.other_value * std::pow(1.0 + v.long_run_growth_per_year(), t / 4.0),
+                           st.book_equity, v.book_value_floor(), finance_.old_shareholders_share(), kTinyValue);
     } else {
       // The rest of market starts at its fundamental, which grows at its given rate.
       value = s.shares * kRestOfMarketPrice * std::pow(1.0 + s.expected_growth, t / 4.0);
@@ -185,8 +187,9 @@ void EquityMarket::schedule_reports(int t) {
     auto& s = stocks_[j];
     s.report_day = report_day(report_key_, j, t, typical_report_day_[j], calendar.report_day_jitter(), days_);
     const double reported = std::log(s.fundamental);
-    // Quarter 0: the market expects the opening fundamental, growing at the story's rate: no surprise.
-    if (t == 0) {
+    // Quarter 0, and a firm restructured this quarter (its equity is new): the market expects the
+    // fundamental it starts from, growing at the story's rate: no surprise.
+    if (t == 0 || (s.books && s.books->statements().defaulted)) {
       s.story = s.narrative_growth();
       s.expected.drift = expected_drift(s.story);
       s.expected.log_value = reported - s.expected.drift * (s.report_day + 1);
@@ -213,6 +216,43 @@ double EquityMarket::earnings_day(Stock& s, int d) {
     s.expected.advance();
   }
   return s.expected.log_value;
+}
+
+void EquityMarket::restructure_defaulted() {
+  lender_recovery_ = 0;
+  double ai_before = 0, ai_after = 0;
+  for (std::size_t j = 0; j < stocks_.size(); ++j) {
+    auto& s = stocks_[j];
+    if (s.ai) ai_before += s.shares * s.price();
+    if (s.books && s.books->statements().defaulted) {
+      // The lenders' equity claim buys them a share of the restructured firm at its fundamental value, at
+      // most what the old shareholders do not keep (absolute priority with a small deviation).
+      const double value = s.fundamental_value(), claim = s.books->statements().debt_to_equity;
+      const double cap = 1.0 - finance_.old_shareholders_share();
+      const double lenders = value > 0 ? std::min(cap, claim / value) : cap;
+      const double held = investors_.totals().holdings[j];
+      investors_.dilute(j, 1.0 - lenders);
+      // The market maker's own inventory is diluted too; it takes the lenders' shares, and the dividends
+      // pay_out() paid on the investors' diluted shares go with them.
+      s.inventory += lenders * held;
+      mm_cash_ += lenders * held * s.dividend_per_share;
+      // The new equity trades from its fundamental: the old price and its momentum are gone.
+      s.log_price = s.log_price_before = std::log(s.fundamental);
+      s.fundamental_before = s.fundamental;
+      // Nor does the jump in value feed the chartists' narrative (growth from the fall to the tiny floor
+      // to the restructured value would be thousands of percent a year): its history restarts here.
+      std::fill(s.log_value, s.log_value + 4, std::log(value));
+      s.value_closes = 1;
+      // The market maker pays the lenders for their shares: money leaves the market for the outside lenders.
+      const double paid = lenders * value;
+      mm_cash_ -= paid;
+      inflows_ -= paid;
+      lender_recovery_ += paid;
+    }
+    if (s.ai) ai_after += s.shares * s.price();
+  }
+  // The AI index records the fall to the restructured price (its constituents and share counts stay).
+  if (ai_before > 0) index_level_ *= ai_after / ai_before;
 }
 
 void EquityMarket::trade_day(int t, int d) {

@@ -108,7 +108,7 @@ class EquityMarket {
     serialize_in_place(ar, stocks_, "stocks");
     ar(investors_, mm_cash_, inflows_, opening_money_, fundamentalist_scale_, sentiment_, index_level_,
        index_fundamental_, day_fundamentalist_share_, day_index_, day_index_ratio_, day_index_return_, day_volume_,
-       demand_f_, demand_c_, new_price_, volume_, money_gap_, shares_gap_, history_);
+       demand_f_, demand_c_, new_price_, volume_, money_gap_, shares_gap_, history_, lender_recovery_);
   }
   io::AgentSlice checkpoint_slice() { return investors_.checkpoint_slice(); }
 
@@ -120,6 +120,9 @@ class EquityMarket {
   void schedule_reports(int t);
   double earnings_day(Stock& s, int d);
   double expected_drift(double story) const;  // per trading day, from the story (per year)
+  // Debt-for-equity swaps of listed firms that defaulted this quarter (docs/ODD.md 7.13.1): holders are
+  // diluted, the market maker buys the lenders' new shares, the price restarts at the new fundamental.
+  void restructure_defaulted();
   void pay_out(int t, const EnvironmentNow& env);
   void trade_day(int t, int d);
   void settle(const EnvironmentNow& env);
@@ -130,6 +133,7 @@ class EquityMarket {
 
   Comm& comm_;
   const EquityMarketRules& spec_;
+  const FinanceRules& finance_;
   int days_;
   std::vector<Stock> stocks_;
   InvestorPopulation investors_;
@@ -145,10 +149,11 @@ class EquityMarket {
   std::vector<double> day_fundamentalist_share_, day_index_, day_index_ratio_, day_index_return_, day_volume_;
   std::vector<double> demand_f_, demand_c_, new_price_;
   double volume_ = 0, money_gap_ = 0, shares_gap_ = 0;
+  double lender_recovery_ = 0;  // this quarter: paid to lenders for their new shares in defaults, USD billion
   std::vector<Series> history_;
 };
 
 }  // namespace megacycle
 
 CEREAL_CLASS_VERSION(megacycle::Stock, 2);
-CEREAL_CLASS_VERSION(megacycle::EquityMarket, 1);
+CEREAL_CLASS_VERSION(megacycle::EquityMarket, 2);

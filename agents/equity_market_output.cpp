@@ -65,6 +65,7 @@ std::vector<std::string> EquityMarket::quarterly_header() {
           "investor_cash_usd_b",
           "market_maker_inventory_usd_b",
           "market_maker_cash_usd_b",
+          "default_recovery_equity_usd_b",
           "equity_money_gap",
           "equity_shares_gap"};
 }
@@ -91,6 +92,7 @@ std::vector<io::CsvWriter::Cell> EquityMarket::quarterly_row() const {
           inv.cash,
           inventory,
           mm_cash_,
+          lender_recovery_,
           money_gap_,
           shares_gap_};
 }

@@ -51,8 +51,26 @@ MinskyClass settle_quarter(Books& books, const FinanceRules& rules, const Enviro
     }
   }
   books.close_quarter();
+  resolve_distress(books, rules, annual_ebitda);
 
   return minsky_class(books.statements(), principal);
+}
+
+bool resolve_distress(Books& books, const FinanceRules& rules, double annual_ebitda) {
+  const double debt = books.debt();
+  // Net debt, as leverage covenants count it: a firm whose cash covers its debt is not in distress.
+  const double net_debt = std::max(0.0, debt - books.cash());
+  const bool distressed =
+      debt > 0 && (leverage(net_debt, annual_ebitda) > rules.default_leverage() || books.statements().book_equity < 0);
+  books.distress_quarters = distressed ? books.distress_quarters + 1 : 0;
+  if (books.distress_quarters < rules.default_quarters()) return false;
+  // Default: the lenders recover recovery_rate of their claim, as sustainable new debt and as equity.
+  const double recovered = rules.recovery_rate() * debt;
+  const double new_debt = std::min(recovered, rules.restructured_leverage() * std::max(0.0, annual_ebitda));
+  books.restructure(new_debt, debt - recovered);
+  books.distress_quarters = 0;
+  ++books.defaults;
+  return true;
 }
 
 MinskyClass minsky_class(const Statements& s, double principal_due) {

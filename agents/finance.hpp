@@ -47,6 +47,14 @@ double debt_headroom(const FinanceRules& rules, double debt, double annual_ebitd
 MinskyClass settle_quarter(Books& books, const FinanceRules& rules, const EnvironmentNow& env, double cash_target,
                            double annual_ebitda);
 
+// Distress test and resolution (docs/ODD.md 7.13.1), after the books are closed: a firm with debt whose
+// net leverage ((debt - cash) / annual EBITDA) exceeds rules.default_leverage or whose book equity is
+// negative is distressed; after
+// rules.default_quarters distressed quarters in a row it defaults and is restructured: lenders write off
+// 1 - recovery_rate of the debt, keep new debt up to restructured_leverage x annual EBITDA and swap the
+// rest into equity. Returns whether the firm defaulted.
+bool resolve_distress(Books& books, const FinanceRules& rules, double annual_ebitda);
+
 // Minsky (1986, 1992) class of a quarter's statements, with the cash flow available for debt service
 // C = EBITDA - depreciation - tax + interest income (operating cash flow net of the capital consumed):
 // hedge if C covers interest expense + principal_due, speculative if it covers the interest expense

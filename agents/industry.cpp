@@ -36,6 +36,7 @@ Industry::Industry(const Scenario& scenario, const EnvironmentPaths& paths)
   std::size_t listed = 0;
   for (auto& f : firms_)
     if (f.listing) f.stock = listed++;
+  for (const auto& f : firms_) claims_ += f.books->debt();
 }
 
 void Industry::open_quarter(int t, const EnvironmentNow& env) {
@@ -58,12 +59,16 @@ void Industry::close_quarter(int t) {
   hyperscalers_.account(t, env_, scenario_.finance());
   vendors_.account(t, env_, scenario_.finance());
   labs_.account(t, env_, scenario_.finance(), next_prices);
+  for (const auto& f : firms_) {
+    const auto& s = f.books->statements();
+    claims_ += s.debt_issued - s.debt_repaid - s.debt_written_off - s.debt_to_equity;
+  }
   // Stock-flow consistency, every quarter: a gap here is a bug in the model's bookkeeping.
-  if (money_gap() > kAccountingTolerance || books_gap() > kAccountingTolerance)
+  if (money_gap() > kAccountingTolerance || books_gap() > kAccountingTolerance || claims_gap() > kAccountingTolerance)
     throw Error(
-        fmt::format("accounts: stock-flow check failed in quarter {}: money gap {:.3g}, largest books gap {:.3g} "
-                    "(relative; tolerance {:g})",
-                    t, money_gap(), books_gap(), kAccountingTolerance));
+        fmt::format("accounts: stock-flow check failed in quarter {}: money gap {:.3g}, largest books gap {:.3g}, "
+                    "lenders' claims gap {:.3g} (relative; tolerance {:g})",
+                    t, money_gap(), books_gap(), claims_gap(), kAccountingTolerance));
 }
 
 void Industry::set_equity_risk_premia(const std::vector<double>& premium) {
@@ -74,6 +79,12 @@ double Industry::money_gap() const {
   double scale = 1.0;
   for (int a = 0; a < ledger_.accounts(); ++a) scale = std::max(scale, std::abs(ledger_.balance(a)));
   return std::abs(ledger_.total() - ledger_.opening_total()) / scale;
+}
+
+double Industry::claims_gap() const {
+  double debt = 0, scale = 1.0;
+  for (const auto& f : firms_) debt += f.books->debt(), scale = std::max(scale, std::abs(f.books->debt()));
+  return std::abs(debt - claims_) / std::max(scale, std::abs(claims_));
 }
 
 double Industry::books_gap() const {

@@ -62,11 +62,14 @@ class Industry {
   // Largest relative gap of the last quarter: money (ledger total vs opening) and any firm's books.
   double money_gap() const;
   double books_gap() const;
+  // Lenders' claims: the firms' debt against the opening debt plus the flows that change it (borrowing,
+  // repayment, write-offs and debt-for-equity swaps in defaults), relative to the debt.
+  double claims_gap() const;
 
   // Checkpoints: the ledger, every firm, and the quarter's environment and opening adopters.
   template <class Archive>
   void serialize(Archive& ar, std::uint32_t) {
-    ar(ledger_, vendors_, hyperscalers_, labs_, env_, adopters_at_start_);
+    ar(ledger_, vendors_, hyperscalers_, labs_, env_, adopters_at_start_, claims_);
   }
 
  private:
@@ -78,8 +81,9 @@ class Industry {
   std::vector<FirmView> firms_;
   EnvironmentNow env_;
   double adopters_at_start_ = -1;
+  double claims_ = 0;  // opening debt plus borrowing less repayment, write-offs and swaps, summed over firms
 };
 
 }  // namespace megacycle
 
-CEREAL_CLASS_VERSION(megacycle::Industry, 1);
+CEREAL_CLASS_VERSION(megacycle::Industry, 2);

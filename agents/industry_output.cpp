@@ -38,6 +38,10 @@ std::vector<std::string> Industry::quarterly_header() const {
           "firms_hedge",
           "firms_speculative",
           "firms_ponzi",
+          "defaults",
+          "loss_given_default_usd_b",
+          "debt_to_equity_usd_b",
+          "firms_in_distress",
           "powered_mw",
           "awaiting_connection_mw",
           "datacentre_mw_started",
@@ -76,7 +80,13 @@ std::vector<io::CsvWriter::Cell> Industry::quarterly_row() const {
   for (std::size_t l = 0; l < labs_.size(); ++l)
     lab_units += labs_[l].contract_this_quarter, lab_revenue += labs_[l].revenue, funding += labs_[l].funding;
   double minsky[kMinskyCount] = {};
-  for (const auto& f : firms_) minsky[static_cast<int>(*f.minsky)] += 1;
+  double defaults = 0, written_off = 0, to_equity = 0, distressed = 0;
+  for (const auto& f : firms_) {
+    minsky[static_cast<int>(*f.minsky)] += 1;
+    const auto& s = f.books->statements();
+    defaults += s.defaulted ? 1 : 0, written_off += s.debt_written_off, to_equity += s.debt_to_equity;
+    distressed += f.books->distress_quarters > 0 ? 1 : 0;
+  }
   end_user += lab_revenue;
   const double required = 2.0 * 4.0 * capex;  // Sequoia's rule: end-user revenue of 2x annualised capex
   return {capex,
@@ -108,6 +118,10 @@ std::vector<io::CsvWriter::Cell> Industry::quarterly_row() const {
           minsky[0],
           minsky[1],
           minsky[2],
+          defaults,
+          written_off,
+          to_equity,
+          distressed,
           powered,
           awaiting,
           started,
@@ -147,6 +161,11 @@ std::vector<Column> Industry::firm_columns() {
                            "equity_issued_usd_b",
                            "dividends_usd_b",
                            "buybacks_usd_b",
+                           "defaulted",
+                           "defaults_to_date",
+                           "distress_quarters",
+                           "debt_written_off_usd_b",
+                           "debt_to_equity_usd_b",
                            "capacity_units",
                            "utilisation",
                            "price_usd",
@@ -181,7 +200,12 @@ void Industry::firm_row(const FirmView& firm, int t, const std::string& period, 
                                                        {"net_borrowing_usd_b", s.debt_issued - s.debt_repaid},
                                                        {"equity_issued_usd_b", s.equity_issued},
                                                        {"dividends_usd_b", s.dividends},
-                                                       {"buybacks_usd_b", s.buybacks}};
+                                                       {"buybacks_usd_b", s.buybacks},
+                                                       {"defaulted", s.defaulted ? 1.0 : 0.0},
+                                                       {"defaults_to_date", double(firm.books->defaults)},
+                                                       {"distress_quarters", double(firm.books->distress_quarters)},
+                                                       {"debt_written_off_usd_b", s.debt_written_off},
+                                                       {"debt_to_equity_usd_b", s.debt_to_equity}};
   for (const auto& [column, value] : statements) row.set(column, value);
   row.set("minsky_class", std::string(kMinskyNames[static_cast<int>(*firm.minsky)]));
   firm.columns(row);

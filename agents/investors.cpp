@@ -132,6 +132,11 @@ void InvestorPopulation::settle(Comm& comm, const QuarterSettlement& q) {
   sum_totals(comm, q.close_price, 0);
 }
 
+void InvestorPopulation::dilute(std::size_t j, double keep) {
+  for (std::size_t i = 0; i < partition_.local_count(); ++i) state_.holdings[i * stocks_ + j] *= keep;
+  totals_.holdings[j] *= keep;
+}
+
 void InvestorPopulation::sum_totals(Comm& comm, std::span<const double> price, int bit) {
   const std::size_t S = stocks_;
   const std::uint64_t bs = partition_.block_size();

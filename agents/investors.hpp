@@ -87,6 +87,10 @@ class InvestorPopulation {
   // carries the strategy of the next day into bit 0. Collective: totals() is updated.
   void settle(Comm& comm, const QuarterSettlement& q);
 
+  // A restructuring of stock j (docs/ODD.md 7.13.1): every holder keeps the share `keep` of its shares
+  // (the rest goes to the firm's lenders). Local; totals() is updated alike on every rank.
+  void dilute(std::size_t stock, double keep);
+
   // Checkpoints: the totals (replicated) here; the per-agent state that changes in checkpoint_slice(),
   // stored by global id. The traits (weight, reaction strength) are drawn again from the seed.
   template <class Archive>

@@ -55,4 +55,10 @@ double modelled_value(const Valuation& v, double earnings, double growth, double
   return discounted_earnings(earnings, growth, v.long_run_growth_per_year(), v.growth_fade_years(), rate);
 }
 
+double equity_value(double going_concern, double book_equity, double book_value_floor, double old_shareholders_share,
+                    double minimum) {
+  return std::max({going_concern - std::max(0.0, -book_equity), old_shareholders_share * going_concern,
+                   book_value_floor * book_equity, minimum});
+}
+
 }  // namespace megacycle

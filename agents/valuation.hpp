@@ -42,6 +42,14 @@ double update_expected_growth(const Valuation& v, double expected, double latest
 // Discounted earnings of the modelled business (Valuation's growth fade and long-run growth).
 double modelled_value(const Valuation& v, double annual_earnings, double expected_growth, double discount_rate);
 
+// A listed firm's equity value (USD billion) from its going-concern value (modelled business plus the
+// other business): a negative book equity is a deficit of the modelled business that its debt holders
+// claim ahead of the shareholders, so it is deducted; the value never falls below what the shareholders
+// keep in a restructuring (old_shareholders_share x the going-concern value), book_value_floor x book
+// equity, or `minimum` (limited liability).
+double equity_value(double going_concern, double book_equity, double book_value_floor, double old_shareholders_share,
+                    double minimum);
+
 }  // namespace megacycle
 
 CEREAL_CLASS_VERSION(megacycle::EarningsRecord, 1);

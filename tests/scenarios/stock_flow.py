@@ -16,8 +16,8 @@ ranks under mpiexec, and checks in each run:
     and from one quarter to the next (quarter 0's opening balances are not in the output):
     cash             change = FCF + net borrowing + equity issued - dividends - buybacks;
     fixed assets     change = capex - depreciation;
-    debt             change = net borrowing;
-    book equity      change = net income + equity issued - dividends - buybacks;
+    debt             change = net borrowing - debt written off - debt swapped into equity (defaults);
+    book equity      change = net income + equity issued - dividends - buybacks + restructured debt;
   the sum over firms, every quarter:
     quarterly.csv's hyperscaler totals (capex, cash, debt, FCF), the chip vendors' revenue and the AI
     labs' revenue equal the sums of the firms.csv rows; the money hyperscalers earn from AI labs equals
@@ -109,10 +109,13 @@ def check_firms(f, failures):
                   (row.fcf_usd_b + row.net_borrowing_usd_b + row.equity_issued_usd_b - payout))
             check("fixed assets: change - (capex - depreciation)",
                   row.fixed_assets_usd_b - before.fixed_assets_usd_b - (row.capex_usd_b - row.depreciation_usd_b))
-            check("debt: change - net borrowing", row.debt_usd_b - before.debt_usd_b - row.net_borrowing_usd_b)
-            check("book equity: change - (net income + equity issued - dividends - buybacks)",
+            # A default's restructuring moves debt into book equity without cash (ODD 7.13.1).
+            restructured = row.debt_written_off_usd_b + row.debt_to_equity_usd_b
+            check("debt: change - (net borrowing - written off - swapped into equity)",
+                  row.debt_usd_b - before.debt_usd_b - row.net_borrowing_usd_b + restructured)
+            check("book equity: change - (net income + equity issued - dividends - buybacks + restructured debt)",
                   row.book_equity_usd_b - before.book_equity_usd_b -
-                  (row.net_income_usd_b + row.equity_issued_usd_b - payout))
+                  (row.net_income_usd_b + row.equity_issued_usd_b - payout + restructured))
         elif before is not None:
             failures.add(f"{where(row)}: follows quarter {int(before.quarter)}; a quarter is missing")
         previous[row.name] = row

@@ -481,5 +481,105 @@ TEST(SettleQuarter, ManyQuartersStayConsistent) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Distress and default (docs/ODD.md 7.13.1)
+// ---------------------------------------------------------------------------------------------------
+
+FinanceRules default_rules() {
+  auto r = rules();
+  r.set_default_leverage(8.0);
+  r.set_default_quarters(4);
+  r.set_recovery_rate(0.4);
+  r.set_restructured_leverage(2.0);
+  return r;
+}
+
+// A firm that loses `loss` each quarter (no revenue, operating expense only), with debt and cash.
+void losing_quarter(Books& firm, double loss) {
+  firm.open_quarter();
+  firm.operating_expense(kSuppliers, loss);
+}
+
+TEST(Distress, AFirmInBreachForTheGraceQuartersDefaultsAndIsRestructured) {
+  const auto r = default_rules();
+  Ledger ledger;
+  Books firm(ledger, "Zombie", 5.0, 20.0, 100.0);  // book equity -75, no EBITDA: distressed every quarter
+  for (int q = 1; q <= 3; ++q) {
+    losing_quarter(firm, 1.0);
+    settle_quarter(firm, r, env(), 0.0, /*annual_ebitda=*/-4.0);
+    EXPECT_FALSE(firm.statements().defaulted) << "quarter " << q;
+    EXPECT_EQ(firm.distress_quarters, q);
+  }
+  losing_quarter(firm, 1.0);
+  const double cash_before = firm.cash(), total_before = ledger.total();
+  // Debt before the restructuring: what settle_quarter leaves after repaying and borrowing.
+  settle_quarter(firm, r, env(), 0.0, /*annual_ebitda=*/-4.0);
+  const auto& s = firm.statements();
+  ASSERT_TRUE(s.defaulted);
+  EXPECT_EQ(firm.defaults, 1);
+  EXPECT_EQ(firm.distress_quarters, 0);
+  const double claim = s.debt_written_off + s.debt_to_equity + s.debt;
+  // Without positive EBITDA no debt is sustainable: 60% written off, the 40% recovered all becomes equity.
+  EXPECT_NEAR(s.debt_written_off, 0.6 * claim, 1e-12);
+  EXPECT_NEAR(s.debt_to_equity, 0.4 * claim, 1e-12);
+  EXPECT_NEAR(s.debt, 0.0, 1e-12);
+  EXPECT_GT(s.book_equity, 0.0);  // the swap repairs the balance sheet
+  // No money moves in a restructuring: cash is what settlement left, and the ledger still balances.
+  EXPECT_NEAR(firm.cash(), cash_before + s.debt_issued - s.debt_repaid - s.interest_expense + s.interest_income, 1e-12);
+  EXPECT_NEAR(ledger.total(), total_before, 1e-12);
+  EXPECT_NEAR(ledger.total(), ledger.opening_total(), 1e-9);
+  EXPECT_LT(firm.consistency_gap(), 1e-12);
+}
+
+TEST(Distress, RestructuredDebtIsKeptUpToTheSustainableLeverage) {
+  const auto r = default_rules();
+  Ledger ledger;
+  Books firm(ledger, "Overlevered", 10.0, 200.0, 150.0);  // 15x EBITDA of 10: above the default level
+  for (int q = 0; q < 4; ++q) {
+    firm.open_quarter();
+    firm.ai_sale(kCustomers, 2.5);
+    settle_quarter(firm, r, env(), 0.0, /*annual_ebitda=*/10.0);
+  }
+  const auto& s = firm.statements();
+  ASSERT_TRUE(s.defaulted);
+  const double claim = s.debt_written_off + s.debt_to_equity + s.debt;
+  EXPECT_NEAR(s.debt, 2.0 * 10.0, 1e-12);  // restructured_leverage x annual EBITDA
+  EXPECT_NEAR(s.debt_written_off, 0.6 * claim, 1e-12);
+  EXPECT_NEAR(s.debt_to_equity, 0.4 * claim - 20.0, 1e-12);
+  EXPECT_LT(firm.consistency_gap(), 1e-12);
+}
+
+TEST(Distress, AHealthyFirmIsUntouchedAndABriefBreachIsForgiven) {
+  const auto r = default_rules();
+  Ledger ledger;
+  Books healthy(ledger, "Healthy", 30.0, 100.0, 40.0);  // 1x EBITDA of 40, positive book equity
+  Books brief(ledger, "Brief", 30.0, 100.0, 40.0);
+  for (int q = 0; q < 12; ++q) {
+    healthy.open_quarter();
+    healthy.ai_sale(kCustomers, 10.0);
+    settle_quarter(healthy, r, env(), 20.0, 40.0);
+    EXPECT_FALSE(healthy.statements().defaulted);
+    EXPECT_EQ(healthy.distress_quarters, 0);
+    brief.open_quarter();
+    brief.ai_sale(kCustomers, 10.0);
+    // Three quarters in four without EBITDA: distressed, but never for four quarters in a row.
+    settle_quarter(brief, r, env(), 20.0, q % 4 == 3 ? 40.0 : -1.0);
+    EXPECT_FALSE(brief.statements().defaulted) << "quarter " << q;
+  }
+  EXPECT_EQ(healthy.defaults + brief.defaults, 0);
+  EXPECT_EQ(healthy.statements().debt_written_off + healthy.statements().debt_to_equity, 0.0);
+}
+
+TEST(Distress, AFirmWithoutDebtNeverDefaults) {
+  const auto r = default_rules();
+  Ledger ledger;
+  Books lab(ledger, "Lab", 100.0, 0.0, 0.0);
+  for (int q = 0; q < 8; ++q) {
+    losing_quarter(lab, 5.0);
+    EXPECT_FALSE(resolve_distress(lab, r, -20.0));
+  }
+  EXPECT_EQ(lab.defaults, 0);
+}
+
 }  // namespace
 }  // namespace megacycle

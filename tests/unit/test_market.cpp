@@ -21,6 +21,17 @@ TEST(Valuation, DiscountedEarningsWithConstantGrowthIsGordonsFormula) {
   }
 }
 
+TEST(Valuation, EquityValueDeductsABookDeficitAndIsFloored) {
+  EXPECT_EQ(equity_value(100.0, 30.0, 0.5, 0.05, 1e-6), 100.0);   // solvent: the going-concern value
+  EXPECT_EQ(equity_value(100.0, 300.0, 0.5, 0.05, 1e-6), 150.0);  // floored at half the book equity
+  EXPECT_EQ(equity_value(100.0, -40.0, 0.5, 0.05, 1e-6), 60.0);   // the lenders' deficit comes first
+  EXPECT_EQ(equity_value(1000.0, -640.0, 0.5, 0.05, 1e-6), 360.0);
+  // Deficit beyond the going concern: what shareholders keep in a restructuring, 5% of it.
+  EXPECT_DOUBLE_EQ(equity_value(100.0, -640.0, 0.5, 0.05, 1e-6), 5.0);
+  EXPECT_EQ(equity_value(-50.0, -640.0, 0.5, 0.05, 1e-6), 1e-6);  // limited liability: never below the minimum
+  EXPECT_EQ(equity_value(-50.0, 10.0, 0.5, 0.05, 1e-6), 5.0);     // losses: the liquidation floor
+}
+
 TEST(Valuation, HigherExpectedGrowthRaisesValueAndNegativeEarningsGiveNegativeValue) {
   EXPECT_GT(discounted_earnings(10.0, 0.5, 0.03, 3, 0.09), discounted_earnings(10.0, 0.1, 0.03, 3, 0.09));
   EXPECT_LT(discounted_earnings(-1.0, 0.1, 0.03, 3, 0.09), 0.0);
