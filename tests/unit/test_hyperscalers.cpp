@@ -234,7 +234,7 @@ TEST(HyperscalerPrice, StaysInsideTheBandAroundItsTrend) {
   // A lasting glut (utilisation 0) and a lasting shortage (utilisation 1), with the technology trend on:
   // the price stops at price_band_low x trend and at price_band_high x trend, where the trend is the
   // opening price falling at the pass-through rate, and stays there instead of compounding.
-  Scenario s = industry();
+  Scenario s = industry(30);  // the firms' schedules (construction spend) cover the run's quarters
   s.mutable_hyperscaler_rules()->set_price_band_low(0.6);
   s.mutable_hyperscaler_rules()->set_price_band_high(1.5);
   const double step = std::pow(2.0, 1.0 / 8.0);
