@@ -111,6 +111,7 @@ class EquityMarket {
  private:
   void value_firms(int t, const EnvironmentNow& env);
   void pay_out(int t, const EnvironmentNow& env);
+  void consolidate_shares();
   void trade_day(int t, int d);
   void settle(const EnvironmentNow& env);
   void check(int t);
@@ -125,8 +126,14 @@ class EquityMarket {
   InvestorPopulation investors_;
   StreamKey noise_key_;
   double mm_cash_ = 0;
-  double inflows_ = 0;  // money into investors and market maker from outside since the start
+  // This quarter (set in trade_quarter; the check is per quarter, docs/ODD.md 7.16): money into investors and
+  // market maker from outside, their money at the quarter's start, and the gross money moved (interest,
+  // payouts, issuance, orders) that scales the check's rounding.
+  double inflows_ = 0;
   double opening_money_ = 0;
+  double gross_flows_ = 0;
+  // This quarter's order weight per stock: its market value over the mean stock's at the quarter's open.
+  std::vector<double> order_weight_;
   double fundamentalist_scale_ = 0;  // trade scale of today's fundamentalists (reduced)
   double sentiment_ = 1, index_level_ = 100, index_fundamental_ = 100;
   // This quarter, per day: n_f, the index, and per stock the group demands (d * stocks + j) and new price.

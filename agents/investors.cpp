@@ -132,6 +132,12 @@ void InvestorPopulation::settle(Comm& comm, const QuarterSettlement& q) {
   sum_totals(comm, q.close_price, 0);
 }
 
+void InvestorPopulation::consolidate(std::size_t stock, double factor) {
+  const std::size_t n = partition_.local_count();
+  for (std::size_t i = 0; i < n; ++i) state_.holdings[i * stocks_ + stock] /= factor;
+  totals_.holdings[stock] /= factor;
+}
+
 void InvestorPopulation::sum_totals(Comm& comm, std::span<const double> price, int bit) {
   const std::size_t S = stocks_;
   const std::uint64_t bs = partition_.block_size();
