@@ -108,6 +108,9 @@ void Economy::read_market() {
 void Economy::run_quarter(int t) {
   phases_.run_quarter(t);
   last_quarter_ = t;
+  // Again at the quarter's end: enterprise_aggregates checks the row before the industry and equity market
+  // have moved, so without this their values of the last quarter would never be checked.
+  check_totals(t);
 }
 
 void Economy::check_totals(int t) const {

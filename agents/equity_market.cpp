@@ -19,6 +19,13 @@ constexpr double kConservationTolerance = 1e-9;
 constexpr double kTinyValue = 1e-6;
 // The rest-of-market index starts at this price per share (USD); its shares follow from its value.
 constexpr double kRestOfMarketPrice = 100.0;
+// A listed firm whose share price opens a quarter below this (USD) consolidates its shares (a reverse split
+// by a power of ten) back above it: Nasdaq's minimum bid price (Listing Rule 5550(a)(2)), met in practice
+// by reverse splits. Without it a firm issuing equity at a near-zero price multiplies its share count each
+// quarter until the price underflows (docs/ODD.md 7.16).
+constexpr double kMinSharePrice = 1.0;
+// Most of its shares a firm retires in one quarter's buybacks (assumption; see pay_out).
+constexpr double kMaxBuybackShare = 0.5;
 
 std::vector<double> opening_prices(const std::vector<Stock>& stocks) {
   std::vector<double> p;
@@ -76,7 +83,6 @@ EquityMarket::EquityMarket(Comm& comm, const Scenario& scenario, std::uint32_t r
     typical_report_day_.push_back(typical_report_day(spec_.earnings_calendar(), stocks_[j].name, days_));
   const auto& held = investors_.totals().holdings;
   for (std::size_t j = 0; j < stocks_.size(); ++j) stocks_[j].inventory = stocks_[j].shares - held[j];  // rounding only
-  opening_money_ = investors_.totals().cash + mm_cash_;
   fundamentalist_scale_ = investors_.totals().fundamentalist_scale;
   sentiment_ = spec_.valuation().initial_price_to_fundamental();
   for (const auto& s : stocks_) history_.push_back({s.name, {}, {}});
@@ -99,11 +105,21 @@ double EquityMarket::ai_ratio(bool today) const {
 }
 
 void EquityMarket::trade_quarter(int t, const EnvironmentNow& env) {
+  opening_money_ = investors_.totals().cash + mm_cash_;
+  inflows_ = 0;
+  gross_flows_ = std::abs(investors_.totals().cash) + std::abs(mm_cash_);
   pay_out(t, env);
+  consolidate_shares();
   value_firms(t, env);
   restructure_defaulted();
   schedule_reports(t);
   const std::size_t S = stocks_.size();
+  // Orders in proportion to each stock's market value (relative to the mean stock's), fixed for the quarter:
+  // the same money for a stock worth 1e-6 of another would buy 1e6 times its shares (docs/ODD.md 7.16).
+  double mean_value = 0;
+  for (const auto& s : stocks_) mean_value += s.market_value() / static_cast<double>(S);
+  order_weight_.clear();
+  for (const auto& s : stocks_) order_weight_.push_back(mean_value > 0 ? s.market_value() / mean_value : 0.0);
   demand_f_.assign(static_cast<std::size_t>(days_) * S, 0.0);
   demand_c_.assign(demand_f_.size(), 0.0);
   new_price_.assign(demand_f_.size(), 0.0);
@@ -121,6 +137,7 @@ void EquityMarket::pay_out(int t, const EnvironmentNow& env) {
   // Interest on the cash held at the start of the quarter (investors' is paid per investor in settle()).
   const double rate = env.risk_free_rate / 4.0;
   inflows_ += (investors_.totals().cash + mm_cash_) * rate;
+  gross_flows_ += (std::abs(investors_.totals().cash) + std::abs(mm_cash_)) * std::abs(rate);
   mm_cash_ += mm_cash_ * rate;
   for (auto& s : stocks_) {
     double dividends = 0, buybacks = 0, issued = 0;
@@ -136,9 +153,31 @@ void EquityMarket::pay_out(int t, const EnvironmentNow& env) {
     s.dividend_per_share = dividends / s.shares;
     mm_cash_ += s.inventory * s.dividend_per_share + buybacks - issued;
     inflows_ += dividends + buybacks - issued;
+    gross_flows_ += std::abs(dividends) + std::abs(s.inventory * s.dividend_per_share) + buybacks + issued;
+    // A buyback retires at most kMaxBuybackShare of the shares: one worth more at the last close is a
+    // tender at a premium (the firm pays `buybacks` for fewer shares); retiring them all at the close
+    // would leave a negative share count.
     const double p = s.price();
-    s.inventory += (issued - buybacks) / p;
-    s.shares += (issued - buybacks) / p;
+    const double retired = std::min(buybacks / p, kMaxBuybackShare * s.shares);
+    s.inventory += issued / p - retired;
+    s.shares += issued / p - retired;
+  }
+}
+
+void EquityMarket::consolidate_shares() {
+  const double log_floor = std::log(kMinSharePrice), log_ten = std::log(10.0);
+  for (std::size_t j = 0; j < stocks_.size(); ++j) {
+    auto& s = stocks_[j];
+    if (!s.books || s.log_price >= log_floor) continue;
+    // In logs: the price may be far below what a double's exp() can represent relative to the floor.
+    const double log_k = std::ceil((log_floor - s.log_price) / log_ten) * log_ten;
+    const double k = std::exp(log_k);
+    s.shares /= k, s.inventory /= k;
+    s.log_price += log_k, s.log_price_before += log_k;
+    s.fundamental *= k, s.dividend_per_share *= k;
+    // The price history is kept split-adjusted, as return series are (CRSP's cumulative adjustment factor).
+    for (double& x : history_[j].log_price) x += log_k;
+    investors_.consolidate(j, k);
   }
 }
 
@@ -288,13 +327,15 @@ void EquityMarket::trade_day(int t, int d) {
     const double log_new =
         s.log_price + fw.news_pass_through() * (lf_close - lf_open) + fw.price_impact() * (nf * df + nc * dc);
     const double p = std::exp(log_new);
-    // Investors' orders (USD billion) settle at the new price against the market maker.
-    const double bought = af * df + ac * dc;
+    // Investors' orders (USD billion, scaled by the stock's order weight) settle at the new price against
+    // the market maker.
+    const double w = order_weight_[j];
+    const double bought = w * (af * df + ac * dc);
     s.inventory -= bought / p;
     mm_cash_ += bought;
-    const double volume = af * std::abs(df) + ac * std::abs(dc);
+    const double volume = w * (af * std::abs(df) + ac * std::abs(dc));
     const std::size_t k = static_cast<std::size_t>(d) * S + j;
-    demand_f_[k] = df, demand_c_[k] = dc, new_price_[k] = p;
+    demand_f_[k] = w * df, demand_c_[k] = w * dc, new_price_[k] = p;
     s.log_price_before = s.log_price, s.log_price = log_new;
     s.day_price.push_back(p), s.day_fundamental.push_back(std::exp(lf_close));
     s.day_return.push_back(log_new - s.log_price_before), s.day_volume.push_back(volume);
@@ -344,9 +385,12 @@ void EquityMarket::settle(const EnvironmentNow& env) {
 }
 
 void EquityMarket::check(int t) {
-  // Money: what investors and the market maker hold equals what they started with plus what came in.
+  // Money: what investors and the market maker hold equals what they held at the quarter's start plus what
+  // came in. Relative to the money moved: the rounding of a sum is eps times the sum of its terms' sizes,
+  // and investors' and the market maker's cash can be large and of opposite signs while their sum is small.
   const double money = investors_.totals().cash + mm_cash_;
-  const double scale = std::max({1.0, std::abs(investors_.totals().wealth), std::abs(opening_money_ + inflows_)});
+  const double scale = std::max(
+      1.0, gross_flows_ + volume_ + std::abs(investors_.totals().cash) + std::abs(mm_cash_) + std::abs(opening_money_));
   money_gap_ = std::abs(money - (opening_money_ + inflows_)) / scale;
   // Shares: investors' holdings plus the market maker's inventory equal the shares outstanding.
   shares_gap_ = 0;

@@ -124,6 +124,7 @@ class EquityMarket {
   // diluted, the market maker buys the lenders' new shares, the price restarts at the new fundamental.
   void restructure_defaulted();
   void pay_out(int t, const EnvironmentNow& env);
+  void consolidate_shares();
   void trade_day(int t, int d);
   void settle(const EnvironmentNow& env);
   void check(int t);
@@ -141,8 +142,14 @@ class EquityMarket {
   StreamKey report_key_;
   std::vector<int> typical_report_day_;  // per listed firm, from the scenario's earnings calendar
   double mm_cash_ = 0;
-  double inflows_ = 0;  // money into investors and market maker from outside since the start
+  // This quarter (set in trade_quarter; the check is per quarter, docs/ODD.md 7.16): money into investors and
+  // market maker from outside, their money at the quarter's start, and the gross money moved (interest,
+  // payouts, issuance, orders) that scales the check's rounding.
+  double inflows_ = 0;
   double opening_money_ = 0;
+  double gross_flows_ = 0;
+  // This quarter's order weight per stock: its market value over the mean stock's at the quarter's open.
+  std::vector<double> order_weight_;
   double fundamentalist_scale_ = 0;  // trade scale of today's fundamentalists (reduced)
   double sentiment_ = 1, index_level_ = 100, index_fundamental_ = 100;
   // This quarter, per day: n_f, the index, and per stock the group demands (d * stocks + j) and new price.

@@ -137,6 +137,12 @@ void InvestorPopulation::dilute(std::size_t j, double keep) {
   totals_.holdings[j] *= keep;
 }
 
+void InvestorPopulation::consolidate(std::size_t stock, double factor) {
+  const std::size_t n = partition_.local_count();
+  for (std::size_t i = 0; i < n; ++i) state_.holdings[i * stocks_ + stock] /= factor;
+  totals_.holdings[stock] /= factor;
+}
+
 void InvestorPopulation::sum_totals(Comm& comm, std::span<const double> price, int bit) {
   const std::size_t S = stocks_;
   const std::uint64_t bs = partition_.block_size();

@@ -86,6 +86,8 @@ class InvestorPopulation {
   // Pays dividends and interest, settles the quarter's trades, sets next quarter's trade scale and
   // carries the strategy of the next day into bit 0. Collective: totals() is updated.
   void settle(Comm& comm, const QuarterSettlement& q);
+  // A reverse split of stock j: every investor's holding (and the total) is divided by `factor`.
+  void consolidate(std::size_t stock, double factor);
 
   // A restructuring of stock j (docs/ODD.md 7.13.1): every holder keeps the share `keep` of its shares
   // (the rest goes to the firm's lenders). Local; totals() is updated alike on every rank.
